@@ -1,0 +1,5 @@
+"""`python -m dumpdiff` runs the command-line interface."""
+
+from dumpdiff.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Command groups registered on the main typer app by cli.py (one module per engine)."""
