@@ -170,8 +170,9 @@ def normalize(
 
 
 def _register_command_groups() -> None:
-    from dumpdiff.commands import lint
+    from dumpdiff.commands import fleet, lint
 
+    fleet.register(app)
     lint.register(app)
 
 

@@ -1,4 +1,4 @@
-"""Loading: every corpus dump loads; other inputs are refused with a message saying what they are."""
+"""Loading: every corpus dump loads; other inputs are refused, saying what they are."""
 
 from __future__ import annotations
 
