@@ -170,10 +170,11 @@ def normalize(
 
 
 def _register_command_groups() -> None:
-    from dumpdiff.commands import fleet, lint
+    from dumpdiff.commands import fleet, lint, traffic
 
     fleet.register(app)
     lint.register(app)
+    traffic.register(app)
 
 
 _register_command_groups()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from typing import Any
@@ -62,6 +63,13 @@ class Normalizer:
         return data
 
     # -- resources -----------------------------------------------------------------------
+    def tokens_apply(self, res: Resource) -> bool:
+        """False where identity tokens must be left alone (peer addresses in EDS)."""
+        if not self._subs:
+            return False
+        keep = self.profile.tokens_skip.get(res.section)
+        return keep is None or (res.name or "").startswith(keep)
+
     def meta(self, meta: dict[str, Any]) -> dict[str, Any]:
         """Wrapper fields minus the dropped ones (push versions, timestamps)."""
         drop = self.profile.drop_meta
@@ -74,7 +82,7 @@ class Normalizer:
 
     def body(self, res: Resource) -> Any:
         """The normalized body of a resource (a new object; the input is not modified)."""
-        body = self._walk(res.body)
+        body = self._walk(res.body) if self.tokens_apply(res) else copy.deepcopy(res.body)
         for path, value in self._masks.get(res.section, []):
             _mask(body, path, value)
         if res.section == "secrets" and self.profile.reduce_certificates:
@@ -94,7 +102,9 @@ class Normalizer:
         else:
             drop = self.profile.drop_meta
             kept = {k: v for k, v in res.meta.items() if k not in drop}
-            data = self._bytes(orjson.dumps([res.body, kept], option=orjson.OPT_SORT_KEYS))
+            data = orjson.dumps([res.body, kept], option=orjson.OPT_SORT_KEYS)
+            if self.tokens_apply(res):
+                data = self._bytes(data)
         return hashlib.blake2b(data, digest_size=16).digest()
 
     def resource(self, res: Resource) -> Resource:

@@ -26,6 +26,7 @@ class Profile:
 
     drop_meta: set[str] = field(default_factory=set)
     tokens: dict[str, str] = field(default_factory=dict)
+    tokens_skip: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section → except
     masks: list[Mask] = field(default_factory=list)
     reduce_certificates: bool = True
     per_pod_secrets: set[str] = field(default_factory=set)
@@ -39,6 +40,9 @@ class Profile:
         try:
             self.drop_meta.update(data.get("drop_meta") or [])
             self.tokens.update(data.get("tokens") or {})
+            for skip in data.get("tokens_skip") or []:
+                self.tokens_skip[str(skip["section"])] = tuple(
+                    str(p) for p in skip.get("except_name_prefixes") or [])
             for m in data.get("mask") or []:
                 self.masks.append(Mask(str(m["section"]), tuple(str(m["path"]).split(".")),
                                        str(m.get("value", "{masked}"))))

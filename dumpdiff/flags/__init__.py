@@ -1,0 +1,1 @@
+"""Envoy response flags: the table, access-log summaries and Prometheus rules."""
