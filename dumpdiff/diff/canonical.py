@@ -9,12 +9,13 @@ any order. For ordered lists the order of labels is kept beside the tree.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
-from dumpdiff.diff.semantics import ListRule, rule_for
+from dumpdiff.diff.semantics import rule_for
 from dumpdiff.model.labels import LABELERS, compact
 
 Path = tuple[str, ...]
@@ -29,12 +30,15 @@ class Canonical:
     digest: bytes = b""
 
 
-def canonicalize(body: Any) -> Canonical:
-    """Build the keyed form of a (normalized) resource body."""
+def canonicalize(body: Any, transform: Callable[[bytes], bytes] | None = None) -> Canonical:
+    """Build the keyed form of a resource body; `transform` rewrites the serialized form
+    before it is hashed (the normalizer's identity-token replacement)."""
     orders: dict[Path, list[str]] = {}
     tree = _keyed(body, "", (), orders)
     data = orjson.dumps([tree, sorted((list(k), v) for k, v in orders.items())],
                         option=orjson.OPT_SORT_KEYS)
+    if transform is not None:
+        data = transform(data)
     return Canonical(tree, orders, hashlib.blake2b(data, digest_size=16).digest())
 
 
@@ -57,26 +61,34 @@ def _keyed_field(value: Any, parent: str, field_name: str, path: Path,
         return value  # compared whole: order may matter (alpn, retry_on...)
     if not all(isinstance(v, dict) for v in value):
         return value
-    labels = item_labels(value, rule)
+    keys: tuple[tuple[str, ...], ...] = rule.key if rule is not None and rule.key else (("name",),)
+    # Each item is keyed on its own, with the orders of its inner lists relative to it.
+    keyed_items: list[tuple[Any, dict[Path, list[str]]]] = []
+    for item in value:
+        inner: dict[Path, list[str]] = {}
+        keyed_items.append((_keyed(item, field_name, (), inner), inner))
+    labels = [_label(item, keys, tree) for item, (tree, _) in zip(value, keyed_items)]
+    if len(set(labels)) != len(labels):
+        # Duplicates get their canonical content appended, so that the label depends neither
+        # on the order of the list nor on the order of the lists inside the item.
+        seen: dict[str, int] = {}
+        for label in labels:
+            seen[label] = seen.get(label, 0) + 1
+        labels = [label if seen[label] == 1 else f"{label} {compact(tree, 40)}"
+                  for label, (tree, _) in zip(labels, keyed_items)]
     if rule is not None and rule.ordered:
         orders[path] = labels
-    return {f"[{label}]": _keyed(item, field_name, (*path, f"[{label}]"), orders)
-            for label, item in zip(labels, value)}
+    out = {}
+    for label, (tree, inner) in zip(labels, keyed_items):
+        seg = f"[{label}]"
+        out[seg] = tree
+        for rel, order in inner.items():
+            full: Path = (*path, seg, *rel)
+            orders[full] = order
+    return out
 
 
-def item_labels(items: list[dict[str, Any]], rule: ListRule | None) -> list[str]:
-    """One unique label per item: its key per the rule (or `name`), else its content."""
-    keys: tuple[tuple[str, ...], ...] = rule.key if rule is not None and rule.key else (("name",),)
-    labels = [_label(item, keys) for item in items]
-    seen: dict[str, int] = {}
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-    # Duplicates get their content appended, so the label does not depend on list order.
-    return [label if seen[label] == 1 else f"{label} {compact(item, 40)}"
-            for label, item in zip(labels, items)]
-
-
-def _label(item: dict[str, Any], keys: tuple[tuple[str, ...], ...]) -> str:
+def _label(item: dict[str, Any], keys: tuple[tuple[str, ...], ...], tree: Any) -> str:
     for key in keys:
         value: Any = item
         for part in key:
@@ -87,4 +99,4 @@ def _label(item: dict[str, Any], keys: tuple[tuple[str, ...], ...]) -> str:
             labeler = LABELERS.get(key[-1])
             return labeler(value) if labeler else compact(value)
         return str(value)
-    return compact(item)
+    return compact(tree)  # keyed form: the same whatever the order of its inner lists

@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from dumpdiff.diff.canonical import Canonical, Path, canonicalize
+from dumpdiff.gc_pause import gc_paused
 from dumpdiff.model.snapshot import SECTIONS, Resource, Snapshot
 from dumpdiff.normalize.normalizer import Normalizer
 from dumpdiff.normalize.profile import Profile
@@ -63,6 +62,16 @@ class _Side:
             return canonicalize([res.body, res.meta]).digest
         return self.norm.fingerprint(res)
 
+    def canonical_digest(self, res: Resource) -> bytes:
+        """Digest of the normalized keyed form, without building the normalized tree when
+        identity tokens can be replaced in the serialized bytes instead."""
+        if self.norm is None:
+            return canonicalize(res.body).digest
+        if self.norm.needs_full_walk(res):
+            return canonicalize(self.norm.body(res)).digest
+        transform = self.norm.replace_in_bytes if self.norm.tokens_apply(res) else None
+        return canonicalize(res.body, transform).digest
+
     def canonical(self, res: Resource) -> tuple[Canonical, dict[str, Any]]:
         if self.norm is None:
             return canonicalize(res.body), res.meta
@@ -72,6 +81,12 @@ class _Side:
 def compare(a: Snapshot, b: Snapshot, profile: Profile | None,
             only: Iterable[str] = ()) -> CompareResult:
     """Compare two snapshots; `profile=None` compares raw (no normalization)."""
+    with gc_paused():
+        return _compare(a, b, profile, only)
+
+
+def _compare(a: Snapshot, b: Snapshot, profile: Profile | None,
+             only: Iterable[str]) -> CompareResult:
     left = _Side(a, Normalizer(profile, a.identity) if profile else None)
     right = _Side(b, Normalizer(profile, b.identity) if profile else None)
     ignores = compile_ignores(profile.ignore if profile else [])
@@ -160,55 +175,50 @@ def _section_meta_changes(section: str, left: _Side, right: _Side, result: Compa
 
 def _diff_pair(section: str, key: str, left: _Side, ra: Resource, right: _Side,
                rb: Resource) -> list[Change]:
-    ca, meta_a = left.canonical(ra)
-    cb, meta_b = right.canonical(rb)
     changes: list[Change] = []
+    meta_a = left.norm.meta(ra.meta) if left.norm else ra.meta
+    meta_b = right.norm.meta(rb.meta) if right.norm else rb.meta
     if ra.state != rb.state:
         changes.append(Change(section, key, "(state)", CHANGED, ra.state, rb.state))
     for k in sorted(set(meta_a) | set(meta_b)):
         if meta_a.get(k) != meta_b.get(k):
             changes.append(Change(section, key, f"({k})", CHANGED, meta_a.get(k), meta_b.get(k)))
-    if ca.digest == cb.digest:
-        return changes
+    if left.canonical_digest(ra) == right.canonical_digest(rb):
+        return changes  # the same up to the order of set-like lists
+    ca, _ = left.canonical(ra)
+    cb, _ = right.canonical(rb)
     changes.extend(deep_changes(section, key, ca.tree, cb.tree))
     changes.extend(_moves(section, key, ca.orders, cb.orders))
     return changes
 
 
-def deep_changes(section: str, key: str, ta: Any, tb: Any) -> list[Change]:
-    """DeepDiff over keyed forms, turned into Changes with human paths."""
-    dd = DeepDiff(ta, tb, view="tree", verbose_level=2)
+def deep_changes(section: str, key: str, ta: Any, tb: Any, path: tuple[str, ...] = ()
+                 ) -> list[Change]:
+    """Differences between two keyed forms, descending only where subtrees differ.
+
+    Keyed forms are dicts all the way down to scalars and whole-compared lists, so equality
+    of two subtrees is one C-level `==`; only the differing branches are walked.
+    """
     out: list[Change] = []
-    seen_lists: set[str] = set()
-    for report_type, items in dd.items():
-        for level in items:
-            segs = level.path(output_format="list")
-            # A plain list that differs is reported whole, not item by item.
-            idx = next((i for i, s in enumerate(segs) if isinstance(s, int)), None)
-            if idx is not None:
-                list_path = segs[:idx]
-                p = render_path(list_path)
-                if p in seen_lists:
-                    continue
-                seen_lists.add(p)
-                out.append(Change(section, key, p, CHANGED, _get(ta, list_path),
-                                  _get(tb, list_path)))
-                continue
-            path = render_path(segs)
-            if report_type in ("dictionary_item_added", "iterable_item_added"):
-                out.append(Change(section, key, path, ADDED, None, level.t2))
-            elif report_type in ("dictionary_item_removed", "iterable_item_removed"):
-                out.append(Change(section, key, path, REMOVED, level.t1, None))
-            else:
-                out.append(Change(section, key, path, CHANGED, level.t1, level.t2))
+    _walk_diff(section, key, ta, tb, path, out)
     out.sort(key=lambda c: c.path)
     return out
 
 
-def _get(tree: Any, segs: list[Any]) -> Any:
-    for s in segs:
-        tree = tree.get(s) if isinstance(tree, dict) else None
-    return tree
+def _walk_diff(section: str, key: str, a: Any, b: Any, path: tuple[str, ...],
+               out: list[Change]) -> None:
+    if a == b and type(a) is type(b):
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in a.keys() | b.keys():
+            if k not in b:
+                out.append(Change(section, key, render_path((*path, k)), REMOVED, a[k], None))
+            elif k not in a:
+                out.append(Change(section, key, render_path((*path, k)), ADDED, None, b[k]))
+            else:
+                _walk_diff(section, key, a[k], b[k], (*path, k), out)
+        return
+    out.append(Change(section, key, render_path(path), CHANGED, a, b))
 
 
 def _moves(section: str, key: str, oa: dict[Path, list[str]],

@@ -77,7 +77,11 @@ def locality(loc: Any) -> str:
 
 
 def filter_chain_match(m: Any) -> str:
-    """`port=8080 tls sni=a,b` for a FilterChainMatch."""
+    """`port=8080 tls sni=a,b` for a FilterChainMatch.
+
+    Envoy matches these lists as sets, so their parts are sorted: the label must not change
+    when a control plane sends the same ranges in another order.
+    """
     if not isinstance(m, dict) or not m:
         return "any"
     parts = []
@@ -86,13 +90,13 @@ def filter_chain_match(m: Any) -> str:
     if m.get("transport_protocol"):
         parts.append(str(m["transport_protocol"]))
     if m.get("application_protocols"):
-        parts.append("alpn=" + ",".join(map(str, m["application_protocols"])))
+        parts.append("alpn=" + ",".join(sorted(map(str, m["application_protocols"]))))
     if m.get("server_names"):
-        parts.append("sni=" + ",".join(map(str, m["server_names"])))
+        parts.append("sni=" + ",".join(sorted(map(str, m["server_names"]))))
     for field in ("prefix_ranges", "source_prefix_ranges"):
-        for r in m.get(field) or []:
-            prefix = f"{r.get('address_prefix')}/{r.get('prefix_len', '')}"
-            parts.append(f"{field.split('_')[0]}={prefix}")
+        ranges = sorted(f"{r.get('address_prefix')}/{r.get('prefix_len', '')}"
+                        for r in m.get(field) or [] if isinstance(r, dict))
+        parts += [f"{field.split('_')[0]}={r}" for r in ranges]
     if m.get("direct_source_prefix_ranges"):
         parts.append("direct_source")
     return " ".join(parts) or compact(m)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
+import itertools
 from typing import Any
 
 import orjson
@@ -18,14 +18,60 @@ _CERT_FIELDS = frozenset({"certificate_chain", "trusted_ca", "trust_bundle", "cr
 _SECRET_FIELDS = frozenset({"private_key", "password", "session_ticket_keys", "keys"})
 
 
-def _token_pattern(value: str) -> str:
-    # Pod IPs sit inside names like `10.1.2.3_8080` or `http.10.1.2.3_`: only a digit (or
+_DIGITS = frozenset("0123456789")
+_HEX = frozenset("0123456789abcdefABCDEF:")
+_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+
+
+def _neighbours(value: str) -> frozenset[str]:
+    # Pod IPs sit inside names like `10.1.2.3_8080` or `http.10.1.2.3_`: only a digit (or a
     # hex digit for IPv6) next to the value means it is part of a longer address.
-    if re.fullmatch(r"[0-9.]+", value):
-        return rf"(?<![0-9]){re.escape(value)}(?![0-9])"
+    if all(c in "0123456789." for c in value):
+        return _DIGITS
     if ":" in value:
-        return rf"(?<![0-9a-fA-F:]){re.escape(value)}(?![0-9a-fA-F:])"
-    return rf"(?<![A-Za-z0-9-]){re.escape(value)}(?![A-Za-z0-9-])"
+        return _HEX
+    return _NAME
+
+
+class _Token:
+    """One identity value and its placeholder, replaced only where it stands alone."""
+
+    __slots__ = ("bad", "bad_b", "needle", "needle_b", "placeholder", "placeholder_b")
+
+    def __init__(self, value: str, placeholder: str) -> None:
+        self.needle, self.needle_b = value, value.encode()
+        self.placeholder, self.placeholder_b = placeholder, placeholder.encode()
+        self.bad = _neighbours(value)
+        self.bad_b = frozenset(ord(c) for c in self.bad)
+
+    def replace(self, s: str) -> str:
+        """Replace standalone occurrences in a string."""
+        if self.needle not in s:
+            return s
+        parts = s.split(self.needle)
+        out = [parts[0]]
+        for i, (prev, nxt) in enumerate(itertools.pairwise(parts)):
+            # An empty segment between two occurrences: the neighbour is the needle itself.
+            before = prev[-1] if prev else (self.needle[-1] if i else "")
+            after = nxt[0] if nxt else (self.needle[0] if i + 2 < len(parts) else "")
+            alone = before not in self.bad and after not in self.bad
+            out.append(self.placeholder if alone else self.needle)
+            out.append(nxt)
+        return "".join(out)
+
+    def replace_bytes(self, data: bytes) -> bytes:
+        """Replace standalone occurrences in serialized JSON (split/join: C speed)."""
+        if self.needle_b not in data:
+            return data
+        parts = data.split(self.needle_b)
+        out = [parts[0]]
+        for i, (prev, nxt) in enumerate(itertools.pairwise(parts)):
+            before = prev[-1] if prev else (self.needle_b[-1] if i else -1)
+            after = nxt[0] if nxt else (self.needle_b[0] if i + 2 < len(parts) else -1)
+            alone = before not in self.bad_b and after not in self.bad_b
+            out.append(self.placeholder_b if alone else self.needle_b)
+            out.append(nxt)
+        return b"".join(out)
 
 
 class Normalizer:
@@ -33,17 +79,15 @@ class Normalizer:
 
     def __init__(self, profile: Profile, identity: Identity) -> None:
         self.profile = profile
-        self._subs: list[tuple[re.Pattern[str], re.Pattern[bytes], str, list[bytes]]] = []
+        found: dict[str, str] = {}
         for attr, placeholder in profile.tokens.items():
             raw = getattr(identity, attr, "")
-            values = raw if isinstance(raw, list) else [raw]
-            values = sorted({v for v in values if isinstance(v, str) and len(v) >= _MIN_TOKEN},
-                            key=len, reverse=True)
-            if not values:
-                continue
-            pattern = "|".join(_token_pattern(v) for v in values)
-            self._subs.append((re.compile(pattern), re.compile(pattern.encode()), placeholder,
-                               [v.encode() for v in values]))
+            for v in raw if isinstance(raw, list) else [raw]:
+                if isinstance(v, str) and len(v) >= _MIN_TOKEN:
+                    found.setdefault(v, placeholder)
+        # Longest first, so that a value containing another is replaced whole.
+        self._tokens = [_Token(v, p) for v, p in sorted(found.items(), key=lambda kv:
+                                                         -len(kv[0]))]
         self._masks: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for m in profile.masks:
             self._masks.setdefault(m.section, []).append((m.path, m.value))
@@ -51,21 +95,20 @@ class Normalizer:
     # -- strings -------------------------------------------------------------------------
     def text(self, s: str) -> str:
         """Replace identity tokens inside one string."""
-        for rx, _, placeholder, _ in self._subs:
-            if rx.search(s):
-                s = rx.sub(placeholder, s)
+        for tok in self._tokens:
+            s = tok.replace(s)
         return s
 
-    def _bytes(self, data: bytes) -> bytes:
-        for _, rxb, placeholder, needles in self._subs:
-            if any(n in data for n in needles):  # memmem first: the regex scan is slower
-                data = rxb.sub(placeholder.encode(), data)
+    def replace_in_bytes(self, data: bytes) -> bytes:
+        """Replace identity tokens inside serialized JSON."""
+        for tok in self._tokens:
+            data = tok.replace_bytes(data)
         return data
 
     # -- resources -----------------------------------------------------------------------
     def tokens_apply(self, res: Resource) -> bool:
         """False where identity tokens must be left alone (peer addresses in EDS)."""
-        if not self._subs:
+        if not self._tokens:
             return False
         keep = self.profile.tokens_skip.get(res.section)
         return keep is None or (res.name or "").startswith(keep)
@@ -104,7 +147,7 @@ class Normalizer:
             kept = {k: v for k, v in res.meta.items() if k not in drop}
             data = orjson.dumps([res.body, kept], option=orjson.OPT_SORT_KEYS)
             if self.tokens_apply(res):
-                data = self._bytes(data)
+                data = self.replace_in_bytes(data)
         return hashlib.blake2b(data, digest_size=16).digest()
 
     def resource(self, res: Resource) -> Resource:
@@ -125,9 +168,9 @@ class Normalizer:
 
     def _walk(self, obj: Any) -> Any:
         if isinstance(obj, str):
-            return self.text(obj) if self._subs else obj
+            return self.text(obj) if self._tokens else obj
         if isinstance(obj, dict):
-            if not self._subs:
+            if not self._tokens:
                 return {k: self._walk(v) for k, v in obj.items()}
             return {self.text(k): self._walk(v) for k, v in obj.items()}
         if isinstance(obj, list):

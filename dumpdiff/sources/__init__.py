@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dumpdiff.errors import InputError
+from dumpdiff.gc_pause import gc_paused
 from dumpdiff.model.snapshot import Snapshot
 from dumpdiff.sources import detect as kinds
 from dumpdiff.sources.configdump import TYPE_OF_SECTION, snapshot_from_dump, wrap_section
@@ -38,4 +39,5 @@ def snapshot_from_document(doc: Document) -> Snapshot:
 
 def load_snapshot(source: str) -> Snapshot:
     """Read a config dump from a path, `-` or a `.gz` file (JSON or YAML)."""
-    return snapshot_from_document(read_document(source))
+    with gc_paused():
+        return snapshot_from_document(read_document(source))

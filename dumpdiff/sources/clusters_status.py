@@ -108,6 +108,8 @@ def parse_clusters_text(source: str, text: str) -> ClustersStatus:
         if len(parts) != 3:
             raise InputError(source, f"line {n}: not a /clusters text line: {line[:60]!r}")
         addr, stat, value = parts
+        if addr.startswith(("/", ".", "@")):  # a pipe: JSON and labels.address say unix://
+            addr = f"unix://{addr}"
         host = hosts.get((cluster, addr))
         if host is None:
             host = HostStatus(cluster, addr, "HEALTHY", origin=f"line {n}")
@@ -132,8 +134,8 @@ def clusters_status_from_document(doc: Document) -> ClustersStatus:
         return parse_clusters_json(doc.source, doc.data)
     if kind == kinds.CLUSTERS_TEXT:
         return parse_clusters_text(doc.source, doc.text or "")
-    raise InputError(doc.source, "is not Envoy /clusters output (JSON with cluster_statuses, "
-                                 "or text lines like `cluster::10.0.0.1:80::health_flags::healthy`)")
+    raise InputError(doc.source, "is not Envoy /clusters output (JSON with cluster_statuses, or "
+                                 "text lines like `cluster::10.0.0.1:80::health_flags::healthy`)")
 
 
 def load_clusters_status(source: str) -> ClustersStatus:

@@ -50,7 +50,7 @@ class Manifest:
 
 def _files(path: str) -> list[str]:
     if os.path.isdir(path):
-        found = []
+        found: list[str] = []
         for root, dirs, names in os.walk(path):
             dirs.sort()
             found.extend(os.path.join(root, n) for n in sorted(names)
@@ -122,7 +122,8 @@ def _manifest(data: Any, source: str, lines: dict[Path, int]) -> Manifest:
     line = lines.get((), 1)
     if not isinstance(data, dict) or "kind" not in data:
         raise InputError(source, f"line {line}: object without `kind`, not a manifest")
-    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    raw_meta = data.get("metadata")
+    meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
     return Manifest(kind=str(data.get("kind")), api_version=str(data.get("apiVersion", "")),
                     name=str(meta.get("name", "")),
                     namespace=str(meta.get("namespace") or "default"),

@@ -86,7 +86,8 @@ def _client_configs(source: str, doc: Any, d: int) -> list[ProxySync]:
     out = []
     resources = doc.get("resources") if isinstance(doc, dict) else None
     if not isinstance(resources, list):
-        raise InputError(source, f"document {d + 1}: no `resources` list of ClientConfigs")
+        raise InputError(source, f"document {d + 1} is not istioctl proxy-status output "
+                                 "(no `resources` list of ClientConfigs)")
     istiod = ""
     ident = (doc.get("controlPlane") or doc.get("control_plane") or {}).get("identifier")
     if isinstance(ident, str):
@@ -134,7 +135,8 @@ def _json_documents(source: str, raw: bytes) -> list[Any]:
         return [orjson.loads(raw)]
     except orjson.JSONDecodeError:
         pass
-    text, docs, pos, decoder = raw.decode("utf-8", "replace"), [], 0, json.JSONDecoder()
+    text, pos, decoder = raw.decode("utf-8", "replace"), 0, json.JSONDecoder()
+    docs: list[Any] = []
     while True:
         while pos < len(text) and text[pos].isspace():
             pos += 1
