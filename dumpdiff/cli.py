@@ -170,11 +170,12 @@ def normalize(
 
 
 def _register_command_groups() -> None:
-    from dumpdiff.commands import fleet, lint, traffic
+    from dumpdiff.commands import fleet, lint, traffic, triage
 
     fleet.register(app)
     lint.register(app)
     traffic.register(app)
+    triage.register(app)
 
 
 _register_command_groups()

@@ -10,6 +10,21 @@ from typing import Annotated
 import typer
 
 from dumpdiff.errors import DumpdiffError, InputError
+from dumpdiff.sources.bundle import ProxyInput
+
+
+def ejected_hosts(proxy: ProxyInput) -> list[str]:
+    """`cluster host` pairs that the pod's /clusters output marks as outlier-ejected."""
+    from dumpdiff.sources.clusters_status import load_clusters_status
+
+    if not proxy.clusters:
+        return []
+    try:
+        status = load_clusters_status(proxy.clusters)
+    except InputError:
+        return []  # a missing or odd /clusters file must not hide the fleet report
+    return [f"{h.address} ({h.cluster})" for h in status.hosts
+            if h.ejected]
 
 
 class FleetFormat(str, Enum):
@@ -48,7 +63,7 @@ def register(app: typer.Typer) -> None:
         from dumpdiff.report import fleet_markdown, fleet_text, jsonout
         from dumpdiff.report.style import Style, stdout_style
         from dumpdiff.report.writer import emit
-        from dumpdiff.sources.bundle import ProxyInput, open_bundle
+        from dumpdiff.sources.bundle import open_bundle
 
         try:
             prof = load_profile(profile or [], ignore or [])
@@ -67,7 +82,8 @@ def register(app: typer.Typer) -> None:
                     raise InputError(" ".join(inputs), "holds no config dump")
                 tick, done = progress_bar(len(proxies))
                 try:
-                    report = run_fleet(" ".join(inputs), proxies, prof, progress=tick)
+                    report = run_fleet(" ".join(inputs), proxies, prof,
+                                       ejected=ejected_hosts, progress=tick)
                 finally:
                     done()
             if not report.groups:

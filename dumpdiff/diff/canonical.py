@@ -100,3 +100,13 @@ def _label(item: dict[str, Any], keys: tuple[tuple[str, ...], ...], tree: Any) -
             return labeler(value) if labeler else compact(value)
         return str(value)
     return compact(tree)  # keyed form: the same whatever the order of its inner lists
+
+
+def unkey(value: Any) -> Any:
+    """Turn a keyed-form subtree back into the shape of the dump (lists where it had lists),
+    for showing values to people."""
+    if isinstance(value, dict):
+        if value and all(isinstance(k, str) and k.startswith("[") for k in value):
+            return [unkey(v) for v in value.values()]
+        return {k: unkey(v) for k, v in value.items()}
+    return value

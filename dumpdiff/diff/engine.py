@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from dumpdiff.diff.canonical import Canonical, Path, canonicalize
+from dumpdiff.diff.canonical import Canonical, Path, canonicalize, unkey
 from dumpdiff.gc_pause import gc_paused
 from dumpdiff.model.snapshot import SECTIONS, Resource, Snapshot
 from dumpdiff.normalize.normalizer import Normalizer
@@ -212,13 +212,15 @@ def _walk_diff(section: str, key: str, a: Any, b: Any, path: tuple[str, ...],
     if isinstance(a, dict) and isinstance(b, dict):
         for k in a.keys() | b.keys():
             if k not in b:
-                out.append(Change(section, key, render_path((*path, k)), REMOVED, a[k], None))
+                out.append(Change(section, key, render_path((*path, k)), REMOVED, unkey(a[k]),
+                                  None))
             elif k not in a:
-                out.append(Change(section, key, render_path((*path, k)), ADDED, None, b[k]))
+                out.append(Change(section, key, render_path((*path, k)), ADDED, None,
+                                  unkey(b[k])))
             else:
                 _walk_diff(section, key, a[k], b[k], (*path, k), out)
         return
-    out.append(Change(section, key, render_path(path), CHANGED, a, b))
+    out.append(Change(section, key, render_path(path), CHANGED, unkey(a), unkey(b)))
 
 
 def _moves(section: str, key: str, oa: dict[Path, list[str]],

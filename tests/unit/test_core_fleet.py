@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import CORPUS, ROOT, run_cli
 
@@ -126,3 +127,19 @@ def test_archive_expanding_past_the_limit_is_refused(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "expands past" in proc.stderr and "Traceback" not in proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bomb.zip"]
+
+
+def test_fleet_reports_ejected_hosts_from_each_pods_clusters_output(tmp_path: Path) -> None:
+    golden = ROOT / "golden_dumps"
+    truth = next(t for t in yaml.safe_load(
+        (golden / "ejected-host" / "scenario.yaml").read_text())["truth"] if "host" in t)
+    for name, files in (("ejected", ("config_dump.json", "clusters.txt")),
+                        ("synced", ("config_dump.json", "clusters.json"))):
+        scenario = "ejected-host" if name == "ejected" else "payment-canary-synced"
+        (tmp_path / name).mkdir()
+        for f in files:
+            (tmp_path / name / f).write_bytes((golden / scenario / f).read_bytes())
+    report = json.loads(run_cli("fleet", str(tmp_path), "-o", "json").stdout)
+    assert list(report["ejections"]) == ["payment-v1-6d8f7c9b5-x2x4k.production"]
+    (host,) = report["ejections"]["payment-v1-6d8f7c9b5-x2x4k.production"]
+    assert host.startswith(truth["host"])

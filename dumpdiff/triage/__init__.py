@@ -1,0 +1,1 @@
+"""triage: walk the Istio debugging ladder offline over dumps or a bundle."""

@@ -1,0 +1,66 @@
+"""Gather triage's inputs from bundles, dumps and the optional files, reusing the engines."""
+
+from __future__ import annotations
+
+import os
+from contextlib import ExitStack
+
+from dumpdiff.errors import InputError
+from dumpdiff.flags.accesslog import summarize
+from dumpdiff.fleet import fleet
+from dumpdiff.lint.runner import LintInputs, lint
+from dumpdiff.lint.ruleset import load_rules
+from dumpdiff.normalize.profile import default_profile
+from dumpdiff.sources import load_snapshot
+from dumpdiff.sources.archive import ARCHIVE_SUFFIXES
+from dumpdiff.sources.bundle import ProxyInput, open_bundle
+from dumpdiff.sources.reader import read_bytes
+from dumpdiff.triage.engine import TriageInput
+
+
+def gather(inputs: list[str], manifests: list[str], proxy_status: str | None,
+           clusters: str | None, logs: list[str], rule_dirs: list[str]) -> TriageInput:
+    """Read everything triage needs (InputError on bad input)."""
+    with ExitStack() as stack:
+        proxies: list[ProxyInput] = []
+        manifest_paths = list(manifests)
+        status = proxy_status
+        for src in inputs:
+            if os.path.isdir(src) or src.lower().endswith(ARCHIVE_SUFFIXES):
+                bundle = stack.enter_context(open_bundle(src))
+                proxies += bundle.proxies
+                manifest_paths += bundle.manifests
+                status = status or (bundle.proxy_status[0] if bundle.proxy_status else None)
+            else:
+                proxies.append(ProxyInput(src, src, clusters))
+        if not proxies:
+            raise InputError(" ".join(inputs), "holds no config dump")
+        inp = TriageInput([], manifests_given=bool(manifest_paths),
+                          proxy_status_given=status is not None)
+        rules = load_rules(rule_dirs)
+        for p in proxies:
+            if p.config_dump is None:
+                inp.missing.append((f"{p.pod}.{p.namespace}" if p.pod else p.label,
+                                    "no config dump (no istio-proxy, or its debug files "
+                                    "are missing)"))
+                continue
+            inp.snapshots.append(load_snapshot(p.config_dump))
+            result = lint(LintInputs([p.config_dump], manifest_paths,
+                                     p.clusters or (clusters if len(proxies) == 1 else None),
+                                     status), rules, fail_on="warning")
+            inp.findings.extend(result.findings)
+        for log in logs:
+            raw = read_bytes(log)
+            try:
+                inp.logs.append(summarize(log, raw.decode("utf-8")))
+            except UnicodeDecodeError:
+                raise InputError(log, "is not UTF-8 text") from None
+        report = fleet(" ".join(inputs), [p for p in proxies if p.config_dump],
+                       default_profile())
+        for g in report.groups:
+            if len(g.pods) > 1:
+                inp.groups_compared += 1
+            for d in g.deviations:
+                inp.deviations.append(f"{d.pod} differs from {d.reference} "
+                                      f"({len(d.changes)} changes)")
+        return inp
