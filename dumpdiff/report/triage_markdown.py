@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dumpdiff.triage.engine import PASS, TriageReport
 
+_COMMANDS = ("istioctl ", "kubectl ", "dumpdiff ")
 _ICON = {"PASS": "✅", "FAIL": "❌", "UNKNOWN": "❔"}
 
 
@@ -27,8 +28,8 @@ def render(report: TriageReport) -> str:
         out += ["", f"### {r.number}. {r.name}: {r.status}", ""]
         out += [f"- {_c(e)}" for e in r.evidence]
         if r.status != PASS:
-            out += ["", "Next:", ""] + [f"- `{n}`" if n.startswith(("istioctl ", "kubectl ", "dumpdiff "))
-                                        else f"- {_c(n)}" for n in r.next]
+            out += ["", "Next:", ""] + [f"- `{n}`" if n.startswith(_COMMANDS) else f"- {_c(n)}"
+                                        for n in r.next]
             if r.debug:
                 out.append(f"- Envoy debug logs: `{r.debug[0]}`, then restore with "
                            f"`{r.debug[1]}`")

@@ -8,8 +8,8 @@ from contextlib import ExitStack
 from dumpdiff.errors import InputError
 from dumpdiff.flags.accesslog import summarize
 from dumpdiff.fleet import fleet
-from dumpdiff.lint.runner import LintInputs, lint
 from dumpdiff.lint.ruleset import load_rules
+from dumpdiff.lint.runner import LintInputs, lint
 from dumpdiff.normalize.profile import default_profile
 from dumpdiff.sources import load_snapshot
 from dumpdiff.sources.archive import ARCHIVE_SUFFIXES
