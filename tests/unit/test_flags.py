@@ -36,7 +36,9 @@ def test_rl_is_rate_limiting_not_connection_pool_overflow() -> None:
 
 def test_every_envoy_1_40_flag_is_known() -> None:
     # The 29 core flags of Envoy 1.40 (envoy/stream_info/stream_info.h CORE_RESPONSE_FLAGS).
-    core = ["LH", "UH", "UT", "LR", "UR", "UF", "UC", "UO", "NR", "DI", "FI", "RL", "UAEX", "RLSE", "DC", "URX", "SI", "IH", "DPE", "UMSDR", "RFCF", "NFCF", "DT", "UPE", "NC", "OM", "DF", "DO", "DR"]
+    core = ["LH", "UH", "UT", "LR", "UR", "UF", "UC", "UO", "NR", "DI", "FI", "RL", "UAEX",
+            "RLSE", "DC", "URX", "SI", "IH", "DPE", "UMSDR", "RFCF", "NFCF", "DT", "UPE", "NC",
+            "OM", "DF", "DO", "DR"]
     out = json.loads(run_cli("flags", *core, "-o", "json").stdout)
     assert out["unknown"] == [] and len(out["flags"]) == len(core)
 
