@@ -55,7 +55,10 @@ def register(app: typer.Typer) -> None:
                 name, sep, value = h.partition(":")
                 if not sep or not name.strip():
                     raise InputError("--header", f"expected 'name: value', got {h!r}")
-                headers[name.strip().lower()] = value.strip()
+                key = name.strip().lower()
+                # Envoy matches a repeated header on its values joined with ",".
+                headers[key] = (f"{headers[key]},{value.strip()}" if key in headers
+                                else value.strip())
             snap = load_snapshot(dump)
             if "routes" not in snap.present:
                 raise InputError(dump, "has no route configuration (RDS) section to replay on")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl
 
 
 @lru_cache(maxsize=1024)
@@ -51,22 +50,22 @@ _VALUE_MATCHERS = ("string_match", "exact_match", "prefix_match", "suffix_match"
 def header_match(h: dict[str, Any], headers: dict[str, str]) -> bool:
     """envoy.config.route.v3.HeaderMatcher, with the legacy *_match fields.
 
-    Follows Envoy's HeaderUtility::matchHeaders: a matcher with only a name is a presence
-    match; an absent header matches only an inverted value matcher, or `present_match: false`.
+    Follows Envoy's HeaderUtility: a matcher with only a name is a presence match. When the
+    header is absent, a presence match compares presence (`present_match: false` matches,
+    and `invert_match` flips the result), while a value matcher never matches, inverted or
+    not, unless `treat_missing_header_as_empty` makes the value "".
     """
     name = str(h.get("name", "")).lower()
     value = headers.get(name)
     invert = bool(h.get("invert_match"))
-    presence = not any(k in h for k in _VALUE_MATCHERS)
-    want_present = bool(h.get("present_match", True))
-    if value is None and not h.get("treat_missing_header_as_empty"):
-        if invert:
-            return not presence
-        return presence and not want_present
-    value = value or ""
-    if presence:
-        result = want_present
-    elif "string_match" in h:
+    if not any(k in h for k in _VALUE_MATCHERS):
+        want_present = bool(h.get("present_match", True))
+        return ((value is not None) == want_present) != invert
+    if value is None:
+        if not h.get("treat_missing_header_as_empty"):
+            return False  # proven on Envoy 1.40: an inverted value match needs the header
+        value = ""
+    if "string_match" in h:
         result = string_match(h["string_match"], value)
     elif "exact_match" in h:
         result = value == h["exact_match"]
@@ -79,13 +78,26 @@ def header_match(h: dict[str, Any], headers: dict[str, str]) -> bool:
     elif "safe_regex_match" in h:
         result = full_match(str(h["safe_regex_match"].get("regex", "")), value)
     else:
-        try:
-            n = int(value)
-            r = h["range_match"]
-            result = int(r.get("start", 0)) <= n < int(r.get("end", 0))
-        except (ValueError, TypeError):
-            result = False
+        result = _in_range(h["range_match"], value)
     return result != invert
+
+
+# absl::SimpleAtoi: optional surrounding ASCII whitespace and sign, then decimal digits only
+# (Python's int() would also take "1_2" and non-ASCII digits, which Envoy refuses).
+_INT64 = re.compile(r"[ \t\n\v\f\r]*[+-]?[0-9]+[ \t\n\v\f\r]*")
+
+
+def _in_range(r: dict[str, Any], value: str) -> bool:
+    """A range_match: the value is a 64-bit integer in [start, end)."""
+    if not _INT64.fullmatch(value):
+        return False
+    n = int(value)
+    if not -(2**63) <= n < 2**63:
+        return False
+    try:
+        return int(r.get("start", 0)) <= n < int(r.get("end", 0))
+    except (TypeError, ValueError):
+        return False
 
 
 def path_match(match: dict[str, Any], path: str) -> bool:
@@ -111,6 +123,25 @@ def path_match(match: dict[str, Any], path: str) -> bool:
     return "path_match_policy" not in match and "regex" not in match
 
 
+def query_params(path: str) -> dict[str, str]:
+    """The query string of `path` as Envoy's router reads it for query_parameters matchers.
+
+    Like Http::Utility::QueryParamsMulti::parseQueryString: split on `&` up to any `#`,
+    a parameter without `=` has the value "", nothing is percent-decoded (`%32` stays `%32`,
+    `+` stays `+`), and only the first value of a repeated parameter counts.
+    """
+    _, sep, query = path.partition("?")
+    out: dict[str, str] = {}
+    if not sep:
+        return out
+    for param in query.split("#", 1)[0].split("&"):
+        if not param:
+            continue
+        name, _, value = param.partition("=")
+        out.setdefault(name, value)
+    return out
+
+
 def query_match(q: dict[str, Any], query: dict[str, str]) -> bool:
     """A QueryParameterMatcher."""
     name = str(q.get("name", ""))
@@ -130,7 +161,7 @@ def route_matches(match: dict[str, Any], path: str, headers: dict[str, str]) -> 
     for h in match.get("headers") or []:
         if not header_match(h, headers):
             return False, ""
-    query = dict(parse_qsl(path.split("?", 1)[1])) if "?" in path else {}
+    query = query_params(path)
     for q in match.get("query_parameters") or []:
         if not query_match(q, query):
             return False, ""

@@ -15,6 +15,7 @@ from dumpdiff.model.labels import address, route_match
 from dumpdiff.model.names import parse_route_config_name
 from dumpdiff.model.snapshot import Snapshot
 from dumpdiff.routing.matchers import domain_rank, route_matches
+from dumpdiff.routing.paths import host_without_port, request_path
 
 ROUTE_SCHEMA_VERSION = "dumpdiff.route/v1"
 _HEALTHY = {"HEALTHY", "UNKNOWN", ""}
@@ -222,8 +223,8 @@ def replay(snap: Snapshot, req: Request, route_config: str | None = None) -> Rou
     dec.route_config = keys[0]
     rc = rc_res.body or {}
     match_host = host
-    if rc.get("ignore_port_in_host_matching") and host_port is not None:
-        match_host = host.rsplit(":", 1)[0]
+    if rc.get("ignore_port_in_host_matching"):
+        match_host = host_without_port(host)
     vhost, domain = _select_vhost(rc.get("virtual_hosts") or [], match_host)
     if vhost is None:
         dec.outcome = "NR"
@@ -231,9 +232,12 @@ def replay(snap: Snapshot, req: Request, route_config: str | None = None) -> Rou
                          f"{match_host!r}")
         return dec
     dec.virtual_host, dec.domain = str(vhost.get("name", "")), domain
+    path, notes = request_path(req.path, _hcm_for(snap, dec.route_config))
+    dec.notes += notes
     headers = req.header_map()
+    headers[":path"] = path
     for i, route in enumerate(vhost.get("routes") or []):
-        ok, note = route_matches(route.get("match") or {}, req.path, headers)
+        ok, note = route_matches(route.get("match") or {}, path, headers)
         if ok:
             if note:
                 dec.notes.append(note)
@@ -243,6 +247,24 @@ def replay(snap: Snapshot, req: Request, route_config: str | None = None) -> Rou
     dec.notes.append(f"no route of virtual host {dec.virtual_host} matches "
                      f"{req.method} {req.path}")
     return dec
+
+
+def _hcm_for(snap: Snapshot, route_config: str) -> dict[str, Any] | None:
+    """The HTTP connection manager of an active listener that uses `route_config`.
+
+    Its path settings (normalize_path, merge_slashes, escaped slashes) decide what path the
+    routes see; None when the dump has no such listener.
+    """
+    for res in snap.section("listeners").values():
+        if res.state not in ("active", "static"):
+            continue
+        for hcm in _hcms(res.body or {}):
+            name = (hcm.get("rds") or {}).get("route_config_name")
+            if name is None and isinstance(hcm.get("route_config"), dict):
+                name = hcm["route_config"].get("name")
+            if name == route_config:
+                return hcm
+    return None
 
 
 def _select_vhost(vhosts: list[dict[str, Any]], host: str) -> tuple[dict[str, Any] | None, str]:
