@@ -170,9 +170,10 @@ def normalize(
 
 
 def _register_command_groups() -> None:
-    from dumpdiff.commands import fleet, lint, traffic, triage
+    from dumpdiff.commands import fleet, lint, redact, traffic, triage
 
     fleet.register(app)
+    redact.register(app)
     lint.register(app)
     traffic.register(app)
     triage.register(app)
@@ -182,7 +183,11 @@ _register_command_groups()
 
 
 def main() -> None:
-    """Console-script entry point: never a traceback for the user unless DUMPDIFF_DEBUG=1."""
+    """Console-script entry point: never a traceback for the user unless DUMPDIFF_DEBUG=1,
+    and never secret material in anything printed (see report/writer.py)."""
+    from dumpdiff.report.writer import mask_streams
+
+    mask_streams()
     try:
         app()
     except (KeyboardInterrupt, BrokenPipeError):

@@ -98,17 +98,19 @@ def _compare(a: Snapshot, b: Snapshot, profile: Profile | None,
         summary = SectionSummary(section, present=section in a.present or section in b.present)
         ta, tb = left.keys.get(section, {}), right.keys.get(section, {})
         for ka, kb in _pairs(ta, tb):
-            ra, rb = (ta[ka] if ka else None), (tb[kb] if kb else None)
+            ra = ta[ka] if ka is not None else None
+            rb = tb[kb] if kb is not None else None
             if ra is None or rb is None:
                 res = rb if ra is None else ra
                 assert res is not None
-                ch = Change(section, kb or ka, "", ADDED if ra is None else REMOVED,
+                ch = Change(section, kb if kb is not None else str(ka), "",
+                            ADDED if ra is None else REMOVED,
                             None if ra is None else res.body, res.body if ra is None else None)
                 changes = [ch]
             elif left.fingerprint(ra) == right.fingerprint(rb):
                 continue
             else:
-                changes = _diff_pair(section, kb, left, ra, right, rb)
+                changes = _diff_pair(section, str(kb), left, ra, right, rb)
             kept = [c for c in changes if not _ignored(c, ignores)]
             result.ignored += len(changes) - len(kept)
             if not kept:
@@ -128,29 +130,32 @@ def _compare(a: Snapshot, b: Snapshot, profile: Profile | None,
 _TOKENS = re.compile(r"([|_.:~]+)")
 
 
-def _pairs(ta: dict[str, Resource], tb: dict[str, Resource]) -> list[tuple[str, str]]:
+def _pairs(ta: dict[str, Resource], tb: dict[str, Resource]
+           ) -> list[tuple[str | None, str | None]]:
     """Match resources by key; then pair a removed and an added resource whose names differ
     in exactly one component (`inbound|9080||` → `inbound|9999||`): a port or subset
     renamed, reported as a change of that resource rather than a removal and an addition."""
-    common = [(k, k) for k in sorted(set(ta) & set(tb))]
+    common: list[tuple[str | None, str | None]] = [(k, k) for k in sorted(set(ta) & set(tb))]
     gone = sorted(set(ta) - set(tb))
     new = sorted(set(tb) - set(ta))
-    renamed: list[tuple[str, str]] = []
-    by_shape: dict[tuple[int, ...], list[str]] = {}
-    for k in new:
-        by_shape.setdefault(_shape(k), []).append(k)
-    for k in gone:
+    # Pair only when the match is unique in both directions, so that compare(a, b) and
+    # compare(b, a) pair the same resources.
+    def candidates(k: str, pool: list[str]) -> list[str]:
         parts = _TOKENS.split(k)
-        cands = [n for n in by_shape.get(_shape(k), [])
-                 if sum(x != y for x, y in zip(parts, _TOKENS.split(n))) == 1]
-        if len(cands) == 1 and ta[k].state == tb[cands[0]].state:
+        return [n for n in pool if _shape(n) == _shape(k)
+                and sum(x != y for x, y in zip(parts, _TOKENS.split(n))) == 1]
+
+    renamed: list[tuple[str | None, str | None]] = []
+    for k in gone:
+        cands = candidates(k, new)
+        if (len(cands) == 1 and candidates(cands[0], gone) == [k]
+                and ta[k].state == tb[cands[0]].state):
             renamed.append((k, cands[0]))
-            by_shape[_shape(k)].remove(cands[0])
     paired_a = {a for a, _ in renamed}
     paired_b = {b for _, b in renamed}
-    rest = [(k, "") for k in gone if k not in paired_a] + [("", k) for k in new
-                                                          if k not in paired_b]
-    return sorted(common + renamed + rest, key=lambda p: p[1] or p[0])
+    rest: list[tuple[str | None, str | None]] = [(k, None) for k in gone if k not in paired_a]
+    rest += [(None, k) for k in new if k not in paired_b]
+    return sorted(common + renamed + rest, key=lambda p: p[1] if p[1] is not None else str(p[0]))
 
 
 def _shape(key: str) -> tuple[int, ...]:

@@ -186,8 +186,11 @@ class Normalizer:
         for k, v in obj.items():
             if k in _SECRET_FIELDS:
                 out[k] = "[redacted]"  # never carry key material, whatever Envoy printed
-            elif k in _CERT_FIELDS and isinstance(v, dict) and "inline_bytes" in v:
-                certs = describe_pem_bundle(str(v["inline_bytes"])) or [{"unparsed": True}]
+            elif k in _CERT_FIELDS and isinstance(v, dict) and ("inline_bytes" in v or
+                                                                 "redacted_certificates" in v):
+                # A redacted dump (dumpdiff redact) carries the descriptions already.
+                certs = (list(v["redacted_certificates"]) if "redacted_certificates" in v
+                         else describe_pem_bundle(str(v["inline_bytes"])) or [{"unparsed": True}])
                 if per_pod:
                     drop = self.profile.per_pod_cert_fields
                     certs = [{f: c[f] for f in c if f not in drop} for c in certs]

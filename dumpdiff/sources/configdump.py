@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 from collections.abc import Iterator
 from typing import Any
@@ -12,6 +13,10 @@ from dumpdiff.errors import InputError
 from dumpdiff.model.identity import identity_from_bootstrap
 from dumpdiff.model.snapshot import Resource, Snapshot
 from dumpdiff.sources.casing import is_camel_case, to_snake
+from dumpdiff.sources.shapes import check_shapes
+
+# The input being read, for errors raised deep inside the section readers.
+_SOURCE: contextvars.ContextVar[str] = contextvars.ContextVar("source", default="input")
 
 # Admin section message name (v2alpha or v3) → our section name.
 SECTION_OF_TYPE = {
@@ -57,6 +62,19 @@ def snapshot_from_dump(source: str, dump: dict[str, Any]) -> Snapshot:
     configs = dump.get("configs")
     if not isinstance(configs, list):
         raise InputError(source, "config dump has no `configs` list")
+    token = _SOURCE.set(source)
+    try:
+        snap = _build(source, configs)
+    finally:
+        _SOURCE.reset(token)
+    check_shapes(snap)
+    boot = snap.section("bootstrap").get("bootstrap")
+    if boot is not None:
+        snap.identity = identity_from_bootstrap(boot.body)
+    return snap
+
+
+def _build(source: str, configs: list[Any]) -> Snapshot:
     snap = Snapshot(source=source, identity=identity_from_bootstrap(None))
     for idx, config in enumerate(configs):
         if not isinstance(config, dict):
@@ -71,9 +89,6 @@ def snapshot_from_dump(source: str, dump: dict[str, Any]) -> Snapshot:
             snap.section_meta.setdefault(section, {}).update(top)
         for res in _resources(section, config, where):
             snap.add(res)
-    boot = snap.section("bootstrap").get("bootstrap")
-    if boot is not None:
-        snap.identity = identity_from_bootstrap(boot.body)
     return snap
 
 
@@ -112,6 +127,33 @@ def _resources(section: str, config: dict[str, Any], where: str) -> Iterator[Res
         yield Resource("other", type_url.rsplit("/", 1)[-1], None, "static", config, {}, where)
 
 
+def _entries(config: dict[str, Any], list_field: str, where: str) -> list[Any]:
+    """A section's list of entries; anything but a list is bad input, named by location."""
+    value = config.get(list_field)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(_SOURCE.get(), f"{where}.{list_field} is not a list")
+    return value
+
+
+def _obj(value: Any, where: str) -> dict[str, Any]:
+    """An object field of the admin wrapper (absent → empty); anything else is bad input."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(_SOURCE.get(), f"{where} is not an object")
+    return value
+
+
+def _name(value: Any, where: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InputError(_SOURCE.get(), f"{where} is not a string")
+    return value
+
+
 def _meta(entry: dict[str, Any], body_field: str) -> dict[str, Any]:
     return {k: v for k, v in entry.items() if k != body_field}
 
@@ -119,33 +161,32 @@ def _meta(entry: dict[str, Any], body_field: str) -> dict[str, Any]:
 def _wrapped(section: str, config: dict[str, Any], where: str, body_field: str,
              name_field: str, lists: tuple[tuple[str, str], ...]) -> Iterator[Resource]:
     for list_field, state in lists:
-        for i, entry in enumerate(config.get(list_field) or []):
-            if not isinstance(entry, dict):
-                continue
-            body = entry.get(body_field, entry if body_field not in entry else None)
-            if body is None:
-                body = {}
-            name = body.get(name_field) if isinstance(body, dict) else None
-            if name is None:
-                name = entry.get("name")
-            key = str(name) if name else unnamed_key(section, body)
+        for i, entry in enumerate(_entries(config, list_field, where)):
+            origin = f"{where}.{list_field}[{i}]"
+            entry = _obj(entry, origin)
+            body = _obj(entry.get(body_field, entry if body_field not in entry else None),
+                        f"{origin}.{body_field}")
+            name = (_name(body.get(name_field), f"{origin}.{body_field}.{name_field}")
+                    or _name(entry.get("name"), f"{origin}.name"))
+            key = name or unnamed_key(section, body)
             suffix = "" if state in ("static", "active") else f" ({state})"
-            yield Resource(section, key + suffix, str(name) if name else None, state, body,
-                           _meta(entry, body_field), f"{where}.{list_field}[{i}]")
+            yield Resource(section, key + suffix, name, state, body, _meta(entry, body_field),
+                           origin)
 
 
 def _secrets(config: dict[str, Any], where: str) -> Iterator[Resource]:
     for list_field, state in (("static_secrets", "static"), ("dynamic_active_secrets", "active"),
                               ("dynamic_warming_secrets", "warming")):
-        for i, entry in enumerate(config.get(list_field) or []):
-            if not isinstance(entry, dict):
-                continue
-            body = entry.get("secret") or {}
-            name = entry.get("name") or (body.get("name") if isinstance(body, dict) else None)
-            key = str(name) if name else unnamed_key("secrets", body)
+        for i, entry in enumerate(_entries(config, list_field, where)):
+            origin = f"{where}.{list_field}[{i}]"
+            entry = _obj(entry, origin)
+            body = _obj(entry.get("secret"), f"{origin}.secret")
+            name = (_name(entry.get("name"), f"{origin}.name")
+                    or _name(body.get("name"), f"{origin}.secret.name"))
+            key = name or unnamed_key("secrets", body)
             suffix = " (warming)" if state == "warming" else ""
             yield Resource("secrets", key + suffix, name, state, body, _meta(entry, "secret"),
-                           f"{where}.{list_field}[{i}]")
+                           origin)
 
 
 # Listener states as the admin API nests them; error_state holds the rejected update.
@@ -154,41 +195,44 @@ _LISTENER_STATES = (("active_state", "active", ""), ("warming_state", "warming",
 
 
 def _listeners(config: dict[str, Any], where: str) -> Iterator[Resource]:
-    for i, entry in enumerate(config.get("static_listeners") or []):
-        if isinstance(entry, dict):
-            body = entry.get("listener") or {}
-            name = body.get("name")
-            yield Resource("listeners", name or unnamed_key("listeners", body), name, "static",
-                           body, _meta(entry, "listener"), f"{where}.static_listeners[{i}]")
+    for i, entry in enumerate(_entries(config, "static_listeners", where)):
+        origin = f"{where}.static_listeners[{i}]"
+        entry = _obj(entry, origin)
+        body = _obj(entry.get("listener"), f"{origin}.listener")
+        name = _name(body.get("name"), f"{origin}.listener.name")
+        yield Resource("listeners", name or unnamed_key("listeners", body), name, "static",
+                       body, _meta(entry, "listener"), origin)
     # Envoy ≤1.12 split dynamic listeners into one list per state.
     legacy = (("dynamic_active_listeners", "active", ""),
               ("dynamic_warming_listeners", "warming", " (warming)"),
               ("dynamic_draining_listeners", "draining", " (draining)"))
     for list_field, state, suffix in legacy:
-        for i, entry in enumerate(config.get(list_field) or []):
-            if isinstance(entry, dict):
-                body = entry.get("listener") or {}
-                name = body.get("name")
-                key = (name or unnamed_key("listeners", body)) + suffix
-                yield Resource("listeners", key, name, state, body, _meta(entry, "listener"),
-                               f"{where}.{list_field}[{i}]")
-    for i, entry in enumerate(config.get("dynamic_listeners") or []):
-        if not isinstance(entry, dict):
-            continue
+        for i, entry in enumerate(_entries(config, list_field, where)):
+            origin = f"{where}.{list_field}[{i}]"
+            entry = _obj(entry, origin)
+            body = _obj(entry.get("listener"), f"{origin}.listener")
+            name = _name(body.get("name"), f"{origin}.listener.name")
+            key = (name or unnamed_key("listeners", body)) + suffix
+            yield Resource("listeners", key, name, state, body, _meta(entry, "listener"),
+                           origin)
+    for i, entry in enumerate(_entries(config, "dynamic_listeners", where)):
         origin = f"{where}.dynamic_listeners[{i}]"
-        name = entry.get("name")
+        entry = _obj(entry, origin)
+        name = _name(entry.get("name"), f"{origin}.name")
         for field, state, suffix in _LISTENER_STATES:
-            st = entry.get(field)
-            if isinstance(st, dict):
-                body = st.get("listener") or {}
-                lname = name or body.get("name")
-                key = (lname or unnamed_key("listeners", body)) + suffix
-                yield Resource("listeners", key, lname, state, body, _meta(st, "listener"),
-                               f"{origin}.{field}")
-        err = entry.get("error_state")
-        if isinstance(err, dict):
-            failed = err.get("failed_configuration") or {}
-            lname = name or (failed.get("name") if isinstance(failed, dict) else None)
+            if entry.get(field) is None:
+                continue
+            st = _obj(entry.get(field), f"{origin}.{field}")
+            body = _obj(st.get("listener"), f"{origin}.{field}.listener")
+            lname = name or _name(body.get("name"), f"{origin}.{field}.listener.name")
+            key = (lname or unnamed_key("listeners", body)) + suffix
+            yield Resource("listeners", key, lname, state, body, _meta(st, "listener"),
+                           f"{origin}.{field}")
+        if entry.get("error_state") is not None:
+            err = _obj(entry.get("error_state"), f"{origin}.error_state")
+            failed = _obj(err.get("failed_configuration"),
+                          f"{origin}.error_state.failed_configuration")
+            lname = name or _name(failed.get("name"), f"{origin}.error_state.name")
             label = lname or "unnamed: " + str(err.get("details", ""))[:80]
             yield Resource("listeners", f"{label} (rejected update)", lname, "error", failed,
                            _meta(err, "failed_configuration"), f"{origin}.error_state")
@@ -198,16 +242,19 @@ def unnamed_key(section: str, body: Any) -> str:
     """A stable, readable key for a nameless entry, derived from its content."""
     label = ""
     if section == "routes" and isinstance(body, dict):
-        vhosts = body.get("virtual_hosts") or []
+        vhosts = body.get("virtual_hosts")
         paths = []
-        for vh in vhosts[:2]:
-            for r in (vh.get("routes") or [])[:2]:
-                m = r.get("match") or {}
-                paths.append(str(m.get("path") or m.get("prefix") or m.get("safe_regex", "")))
+        for vh in vhosts[:2] if isinstance(vhosts, list) else []:
+            routes = vh.get("routes") if isinstance(vh, dict) else None
+            for r in routes[:2] if isinstance(routes, list) else []:
+                m = r.get("match") if isinstance(r, dict) else None
+                if isinstance(m, dict):
+                    paths.append(str(m.get("path") or m.get("prefix") or ""))
         label = ", ".join(p for p in paths if p)
     elif section == "listeners" and isinstance(body, dict):
-        sa = (body.get("address") or {}).get("socket_address") or {}
-        if sa:
+        addr = body.get("address")
+        sa = addr.get("socket_address") if isinstance(addr, dict) else None
+        if isinstance(sa, dict) and sa:
             label = f"{sa.get('address', '')}:{sa.get('port_value', '')}"
     digest = hashlib.blake2b(orjson.dumps(body, option=orjson.OPT_SORT_KEYS),
                              digest_size=4).hexdigest()

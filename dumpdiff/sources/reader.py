@@ -67,6 +67,10 @@ def _read_capped(fh: Any, source: str, max_bytes: int) -> bytes:
     total = 0
     while True:
         chunk = fh.read(_CHUNK)
+        if not parts and chunk[:2] != b"\x1f\x8b" and b"\x00" in chunk[:65536]:
+            # Refuse binary input (a disk image, /dev/zero, a sparse file) at the first
+            # chunk instead of reading gigabytes of it.
+            raise InputError(source, "is binary data, not JSON or YAML")
         if not chunk:
             return b"".join(parts)
         total += len(chunk)
@@ -110,6 +114,12 @@ def parse_bytes(source: str, raw: bytes) -> Document:
     if _looks_like_text_table(text):
         return Document(source, text=text, syntax="text")
     try:
+        # istioctl never writes anchors; an alias can expand a small file into a huge tree
+        # (a "billion laughs"), so YAML with aliases is refused before it is built.
+        if "*" in text and any(isinstance(ev, yaml.AliasEvent)
+                               for ev in yaml.parse(text, Loader=_YamlLoader)):
+            raise InputError(source, "YAML aliases (*anchor references) are not accepted in "
+                                     "dumps")
         docs = [d for d in yaml.load_all(text, Loader=_YamlLoader) if d is not None]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -128,6 +138,8 @@ def parse_bytes(source: str, raw: bytes) -> Document:
 
 def _json_reason(exc: orjson.JSONDecodeError, raw: bytes) -> str:
     msg = str(exc.msg) if hasattr(exc, "msg") else str(exc)
+    if "memory" in msg.lower():
+        return "too large to parse in the memory available"
     pos = getattr(exc, "pos", None)
     if pos is not None and pos >= len(raw.rstrip()):
         return "truncated: the document ends early"

@@ -1,0 +1,2 @@
+"""Redaction: consistent pseudonyms for sharing dumps, and the secret patterns no output may
+carry."""
