@@ -10,11 +10,12 @@ import os
 import sys
 import traceback
 from enum import Enum
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from dumpdiff import __version__
+from dumpdiff.commands import fail
 from dumpdiff.errors import DumpdiffError
 
 app = typer.Typer(
@@ -49,11 +50,6 @@ SectionChoice = Enum(  # type: ignore[misc]
                     "ecds", "scoped_routes", "other")},
     type=str,
 )
-
-
-def _fail(exc: DumpdiffError) -> NoReturn:
-    typer.echo(f"dumpdiff: error: {exc}", err=True)
-    raise typer.Exit(exc.exit_code)
 
 
 def _version(value: bool) -> None:
@@ -120,7 +116,7 @@ def compare(
             text = compare_text.render(result, style)
         emit(text, output_file)
     except DumpdiffError as exc:
-        _fail(exc)
+        fail(exc)
     raise typer.Exit(0 if result.identical else 1)
 
 
@@ -139,7 +135,7 @@ def summary(
     try:
         inv = inventory(load_snapshot(dump))
     except DumpdiffError as exc:
-        _fail(exc)
+        fail(exc)
     if output == SummaryFormat.json:
         typer.echo(jsonout.render(inv.to_dict()), nl=False)
     else:
@@ -166,7 +162,7 @@ def normalize(
         snap = normalize_snapshot(load_snapshot(dump), load_profile(profile or [], []))
         emit(jsonout.render(to_config_dump(snap, SECTIONS)), output_file)
     except DumpdiffError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 def _register_command_groups() -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import ExitStack
 from enum import Enum
 from typing import Annotated
 
 import typer
 
+from dumpdiff.commands import fail
 from dumpdiff.errors import DumpdiffError, InputError
 from dumpdiff.sources.bundle import ProxyInput
 
@@ -63,23 +63,12 @@ def register(app: typer.Typer) -> None:
         from dumpdiff.report import fleet_markdown, fleet_text, jsonout
         from dumpdiff.report.style import Style, stdout_style
         from dumpdiff.report.writer import emit
-        from dumpdiff.sources.bundle import open_bundle
+        from dumpdiff.sources.bundle import gather
 
         try:
             prof = load_profile(profile or [], ignore or [])
             with ExitStack() as stack:
-                proxies: list[ProxyInput] = []
-                for src in inputs:
-                    if os.path.isdir(src) or src.lower().endswith((".tar.gz", ".tgz", ".tar",
-                                                                   ".zip")):
-                        bundle = stack.enter_context(open_bundle(src))
-                        proxies += bundle.proxies
-                    elif os.path.isfile(src):
-                        proxies.append(ProxyInput(src, src))
-                    else:
-                        raise InputError(src, "no such file or folder")
-                if not proxies:
-                    raise InputError(" ".join(inputs), "holds no config dump")
+                proxies = gather(inputs, stack).proxies
                 tick, done = progress_bar(len(proxies))
                 try:
                     report = run_fleet(" ".join(inputs), proxies, prof,
@@ -98,6 +87,5 @@ def register(app: typer.Typer) -> None:
                                          else stdout_style())
             emit(text, output_file)
         except DumpdiffError as exc:
-            typer.echo(f"dumpdiff: error: {exc}", err=True)
-            raise typer.Exit(exc.exit_code) from None
+            fail(exc)
         raise typer.Exit(1 if report.disagree else 0)

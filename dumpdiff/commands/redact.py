@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from dumpdiff.commands import fail
 from dumpdiff.errors import DumpdiffError, InputError
 
 
@@ -34,8 +35,7 @@ def register(app: typer.Typer) -> None:
         try:
             result = run_redact(inputs, out, keep_names, mapping_out)
         except DumpdiffError as exc:
-            typer.echo(f"dumpdiff: error: {exc}", err=True)
-            raise typer.Exit(exc.exit_code) from None
+            fail(exc)
         except OSError as exc:
             err = InputError(out, f"cannot write: {exc.strerror or exc}")
             typer.echo(f"dumpdiff: error: {err}", err=True)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from dumpdiff.commands import fail
 from dumpdiff.errors import DumpdiffError, InputError
 
 
@@ -15,11 +16,6 @@ class TextOrJson(str, Enum):
 
     text = "text"
     json = "json"
-
-
-def _fail(exc: DumpdiffError) -> None:
-    typer.echo(f"dumpdiff: error: {exc}", err=True)
-    raise typer.Exit(exc.exit_code)
 
 
 def register(app: typer.Typer) -> None:
@@ -50,7 +46,7 @@ def register(app: typer.Typer) -> None:
         from dumpdiff.sources import load_snapshot
 
         try:
-            headers = {}
+            headers: dict[str, str] = {}
             for h in header or []:
                 name, sep, value = h.partition(":")
                 if not sep or not name.strip():
@@ -64,8 +60,7 @@ def register(app: typer.Typer) -> None:
                 raise InputError(dump, "has no route configuration (RDS) section to replay on")
             dec = replay(snap, Request(host, path, port, method.upper(), headers), route_config)
         except DumpdiffError as exc:
-            _fail(exc)
-            return
+            fail(exc)
         if output == TextOrJson.json:
             typer.echo(jsonout.render(dec.to_dict()), nl=False)
         else:
@@ -102,8 +97,7 @@ def register(app: typer.Typer) -> None:
                     raise InputError(log, "is not UTF-8 text") from None
                 summary = summarize(log, text)
             except DumpdiffError as exc:
-                _fail(exc)
-                return
+                fail(exc)
             if output == TextOrJson.json:
                 typer.echo(jsonout.render(summary.to_dict()), nl=False)
             else:

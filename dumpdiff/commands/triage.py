@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from dumpdiff.commands import fail
 from dumpdiff.errors import DumpdiffError
 
 
@@ -67,8 +68,7 @@ def register(app: typer.Typer) -> None:
                                           else stdout_style())
             emit(text, output_file)
         except DumpdiffError as exc:
-            typer.echo(f"dumpdiff: error: {exc}", err=True)
-            raise typer.Exit(exc.exit_code) from None
+            fail(exc)
         raise typer.Exit(report.exit_code)
 
     @app.command()
@@ -86,5 +86,4 @@ def register(app: typer.Typer) -> None:
         try:
             emit(render(load_rules(list(rules or []))), output_file)
         except DumpdiffError as exc:
-            typer.echo(f"dumpdiff: error: {exc}", err=True)
-            raise typer.Exit(exc.exit_code) from None
+            fail(exc)

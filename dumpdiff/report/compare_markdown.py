@@ -6,12 +6,8 @@ from itertools import groupby
 
 from dumpdiff.model.snapshot import RESOURCE_NOUNS, SECTION_TITLES
 from dumpdiff.report.compare_text import summary_line
-from dumpdiff.report.values import short
+from dumpdiff.report.markdown_common import cell, change_md
 from dumpdiff.results import CompareResult
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render(result: CompareResult) -> str:
@@ -29,20 +25,12 @@ def render(result: CompareResult) -> str:
         rows.append((label, str(getattr(result.left_identity, attr) or "—"),
                      str(getattr(result.right_identity, attr) or "—")))
     out += ["", "| | left | right |", "|---|---|---|"]
-    out += [f"| {r[0]} | `{_cell(r[1])}` | `{_cell(r[2])}` |" for r in rows[1:]]
+    out += [f"| {r[0]} | `{cell(r[1])}` | `{cell(r[2])}` |" for r in rows[1:]]
     for section, sec_changes in groupby(result.changes, key=lambda c: c.section):
         out += ["", f"### {SECTION_TITLES[section]}", ""]
         for resource, res_changes in groupby(sec_changes, key=lambda c: c.resource):
             out.append(f"- {RESOURCE_NOUNS[section]} `{resource}`")
-            for c in res_changes:
-                path = f"`{c.path}`" if c.path else "(whole resource)"
-                if c.kind == "changed":
-                    out.append(f"  - {path}: `{_cell(short(c.old))}` → `{_cell(short(c.new))}`")
-                elif c.kind == "moved":
-                    out.append(f"  - {path}: moved from position {c.old} to {c.new}")
-                else:
-                    val = c.new if c.kind == "added" else c.old
-                    out.append(f"  - {path} **{c.kind}**: `{_cell(short(val))}`")
+            out += [f"  - {change_md(c)}" for c in res_changes]
     if result.ignored:
         out += ["", f"_{result.ignored} differences ignored by --ignore._"]
     return "\n".join(out) + "\n"

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from dumpdiff.fleet import FleetReport
 from dumpdiff.model.snapshot import RESOURCE_NOUNS
-from dumpdiff.report.values import short
-
-
-def _c(text: str) -> str:
-    return text.replace("|", "\\|")
+from dumpdiff.report.markdown_common import cell, change_md
 
 
 def render(report: FleetReport) -> str:
@@ -23,15 +19,8 @@ def render(report: FleetReport) -> str:
     for g in report.groups:
         for d in g.deviations:
             out += ["", f"### `{d.pod}` ({g.workload}) vs `{d.reference}`", ""]
-            for c in d.changes:
-                where = f"{RESOURCE_NOUNS[c.section]} `{_c(c.resource)}`"
-                path = f" `{_c(c.path)}`" if c.path else ""
-                if c.kind == "changed":
-                    out.append(f"- {where}{path}: `{_c(short(c.old))}` → `{_c(short(c.new))}`")
-                elif c.kind == "moved":
-                    out.append(f"- {where}{path}: moved from position {c.old} to {c.new}")
-                else:
-                    out.append(f"- {where}{path}: **{c.kind}**")
+            out += [f"- {RESOURCE_NOUNS[c.section]} `{cell(c.resource)}`: {change_md(c)}"
+                    for c in d.changes]
     if len(report.version_skew) > 1:
         out += ["", "### Version skew", ""]
         out += [f"- {v}: {len(p)} proxies" for v, p in sorted(report.version_skew.items())]

@@ -1,8 +1,11 @@
-"""`dumpdiff lint -o sarif`: SARIF 2.1.0 for code-scanning tools.
+"""`dumpdiff lint -o sarif`: SARIF 2.1.0 for code-scanning tools (GitHub code scanning...).
 
 Every result has a logical location (the resource in the dump, as `dump#origin`); findings
 that come from a manifest also have a physical location with the file and line, and findings
 from a dump point at the dump file (no region: dumps are single-line JSON in practice).
+`partialFingerprints` carry the rule-id + identity fingerprint, so code scanning tracks a
+finding across runs; suppressed findings carry a `suppressions` entry with the ignore file's
+reason, and a baseline run sets `baselineState` (new / unchanged).
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ def _uri(path: str) -> str:
 
 
 def _rule(r: dict[str, Any]) -> dict[str, Any]:
+    codes = ", ".join(r["codes"])
+    markdown = r["remediation"] + (f"\n\nIstio/Kiali codes: {codes}" if codes else "")
     return {
         "id": r["id"],
         "name": "".join(p.capitalize() for p in r["id"].split("-")),
         "shortDescription": {"text": r["title"]},
         "fullDescription": {"text": r["description"]},
-        "help": {"text": r["remediation"], "markdown": r["remediation"]},
+        "help": {"text": r["remediation"], "markdown": markdown},
         "defaultConfiguration": {"level": _LEVEL[r["severity"]]},
         "properties": {"tags": r["tags"], "rung": r["rung"], "codes": r["codes"]},
     }
@@ -56,25 +61,30 @@ def _location(f: Finding) -> dict[str, Any]:
     }
 
 
+def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "level": _LEVEL[f.severity],
+        "message": {"text": f.message},
+        "locations": [_location(f)],
+        "partialFingerprints": {"dumpdiffIdentity/v1": f.fingerprint},
+        "properties": {"workload": f.group, "proxies": f.proxies, "dump": f.dump,
+                       "rung": f.rung, "subject": f.subject, "identity": f.identity,
+                       "remediation": f.remediation, "factsPath": f.evidence.facts_path},
+    }
+    if f.rule_id in index:
+        item["ruleIndex"] = index[f.rule_id]
+    if f.suppressed is not None:
+        item["suppressions"] = [{"kind": "external", "status": "accepted",
+                                 "justification": f.suppressed}]
+    if f.baseline is not None:
+        item["baselineState"] = f.baseline
+    return item
+
+
 def render(result: LintResult) -> str:
     """The SARIF log as JSON text."""
     index = {r["id"]: i for i, r in enumerate(result.rules)}
-    results = []
-    for f in result.findings:
-        item: dict[str, Any] = {
-            "ruleId": f.rule_id,
-            "level": _LEVEL[f.severity],
-            "message": {"text": f.message},
-            "locations": [_location(f)],
-            "partialFingerprints": {"dumpdiffIdentity/v1": f.fingerprint},
-            "properties": {"proxy": f.proxy, "dump": f.dump, "rung": f.rung,
-                           "subject": f.subject, "identity": f.identity,
-                           "remediation": f.remediation,
-                           "factsPath": f.evidence.facts_path},
-        }
-        if f.rule_id in index:
-            item["ruleIndex"] = index[f.rule_id]
-        results.append(item)
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -82,7 +92,8 @@ def render(result: LintResult) -> str:
             "tool": {"driver": {"name": "dumpdiff", "version": __version__,
                                 "informationUri": "https://github.com/dumpdiff/dumpdiff",
                                 "rules": [_rule(r) for r in result.rules]}},
-            "results": results,
+            "automationDetails": {"id": f"dumpdiff/{result.mode}/"},
+            "results": [_result(f, index) for f in result.findings],
         }],
     }
     return jsonout.render(log)

@@ -1,4 +1,4 @@
-"""`dumpdiff lint` as text: findings by severity, each with its evidence and next step."""
+"""`dumpdiff lint` as text: findings grouped by workload, each with its evidence and next step."""
 
 from __future__ import annotations
 
@@ -17,11 +17,24 @@ def _where(f: Finding) -> str:
     return f"{f.evidence.source} {f.evidence.origin}".strip()
 
 
+def _marks(f: Finding) -> str:
+    marks = []
+    if f.suppressed is not None:
+        marks.append(f"suppressed: {f.suppressed}")
+    if f.baseline == "unchanged":
+        marks.append("in baseline")
+    elif f.baseline == "new":
+        marks.append("new")
+    return f" [{'; '.join(marks)}]" if marks else ""
+
+
 def _finding(f: Finding, style: Style) -> list[str]:
     head = f"{style(f.severity.upper(), *_COLOURS[f.severity])} {f.rule_id} " \
-           f"(rung {f.rung}) {style(f.subject, 'bold')}"
+           f"(rung {f.rung}) {style(f.subject, 'bold')}{_marks(f)}"
     wrap = textwrap.TextWrapper(width=100, initial_indent="  ", subsequent_indent="  ")
     lines = [head, *wrap.wrap(f.message)]
+    if len(f.proxies) > 1:
+        lines.extend(wrap.wrap(f"on {len(f.proxies)} proxies: {', '.join(f.proxies)}"))
     lines.append(style(f"  evidence: {_where(f)}  [facts: {f.evidence.facts_path}]", "dim"))
     nxt = textwrap.TextWrapper(width=100, initial_indent="  next: ",
                                subsequent_indent="        ")
@@ -29,13 +42,22 @@ def _finding(f: Finding, style: Style) -> list[str]:
     return lines
 
 
+def _group_title(group: str, result: LintResult) -> str:
+    pods = result.groups.get(group)
+    if pods:
+        return f"{group} ({len(pods)} {'proxy' if len(pods) == 1 else 'proxies'}: " \
+               f"{', '.join(pods)})"
+    return group
+
+
 def render(result: LintResult, style: Style) -> str:
-    """The report; ends with a one-line summary and the rules skipped for missing inputs."""
+    """The report; ends with a one-line summary, unreadable inputs and skipped rules."""
     out: list[str] = []
-    for dump in result.dumps:
-        mine = [f for f in result.findings if f.dump == dump]
-        proxy = result.proxies.get(dump, "")
-        out.append(style(f"{dump}" + (f" ({proxy})" if proxy and proxy != dump else ""), "bold"))
+    order = list(result.groups)
+    order += sorted({f.group for f in result.findings} - set(order))
+    for group in order:
+        mine = [f for f in result.findings if f.group == group]
+        out.append(style(_group_title(group, result), "bold"))
         if not mine:
             out.append("  no findings")
         for f in mine:
@@ -44,7 +66,15 @@ def render(result: LintResult, style: Style) -> str:
     counts = result.counts()
     summary = ", ".join(f"{n} {sev}{'s' if n != 1 and sev != 'info' else ''}"
                         for sev, n in counts.items())
-    out.append(f"{summary} (failing at --fail-on {result.fail_on}: {len(result.failing)})")
+    quiet = sum(not f.counts for f in result.findings)
+    extra = f"; {quiet} suppressed or in the baseline" if quiet else ""
+    out.append(f"{summary} (failing at --fail-on {result.fail_on}: {len(result.failing)}"
+               f"{extra})")
+    if result.baseline_absent:
+        out.append(f"fixed since the baseline: {len(result.baseline_absent)} finding(s) "
+                   "(rewrite it with --baseline-write)")
+    for label, problem in result.unreadable:
+        out.append(f"not linted: {label}: {problem}")
     skipped: dict[str, set[str]] = {}
     for s in result.skipped:
         skipped.setdefault(s.rule_id, set()).update(s.missing)

@@ -29,9 +29,9 @@ class _MaskingStream:
 def mask_streams() -> None:
     """Mask secrets in everything written to stdout and stderr from now on."""
     if not isinstance(sys.stdout, _MaskingStream):
-        sys.stdout = _MaskingStream(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = _MaskingStream(sys.stdout)
     if not isinstance(sys.stderr, _MaskingStream):
-        sys.stderr = _MaskingStream(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = _MaskingStream(sys.stderr)
 
 
 def emit(text: str, path: str | None) -> None:

@@ -8,12 +8,12 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 from dumpdiff.errors import InputError
 from dumpdiff.sources import detect as kinds
-from dumpdiff.sources.archive import extract, is_archive
+from dumpdiff.sources.archive import ARCHIVE_SUFFIXES, extract, is_archive
 from dumpdiff.sources.reader import Document, read_document
 
 _BUG_REPORT_DUMP = "config_dump?include_eds"
@@ -67,6 +67,34 @@ def open_bundle(source: str) -> Iterator[Bundle]:
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+@dataclass(slots=True)
+class Gathered:
+    """Proxies, manifests and proxy-status files from a mix of bundles and dump files."""
+
+    proxies: list[ProxyInput] = field(default_factory=list)
+    manifests: list[str] = field(default_factory=list)
+    proxy_status: list[str] = field(default_factory=list)
+
+
+def gather(inputs: list[str], stack: ExitStack, clusters: str | None = None) -> Gathered:
+    """Open every bundle (kept open by `stack`) and take dump files as they are; `clusters`
+    applies to a dump given alone."""
+    out = Gathered()
+    for src in inputs:
+        if os.path.isdir(src) or src.lower().endswith(ARCHIVE_SUFFIXES):
+            bundle = stack.enter_context(open_bundle(src))
+            out.proxies += bundle.proxies
+            out.manifests += bundle.manifests
+            out.proxy_status += bundle.proxy_status
+        elif os.path.isfile(src) or src == "-":
+            out.proxies.append(ProxyInput(src, src, clusters))
+        else:
+            raise InputError(src, "no such file or folder")
+    if not out.proxies:
+        raise InputError(" ".join(inputs), "holds no config dump")
+    return out
 
 
 def discover(source: str, root: str) -> Bundle:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import ExitStack
 
 from dumpdiff.errors import InputError
@@ -12,8 +11,7 @@ from dumpdiff.lint.ruleset import load_rules
 from dumpdiff.lint.runner import LintInputs, lint
 from dumpdiff.normalize.profile import default_profile
 from dumpdiff.sources import load_snapshot
-from dumpdiff.sources.archive import ARCHIVE_SUFFIXES
-from dumpdiff.sources.bundle import ProxyInput, open_bundle
+from dumpdiff.sources.bundle import gather as gather_inputs
 from dumpdiff.sources.reader import read_bytes
 from dumpdiff.triage.engine import TriageInput
 
@@ -22,19 +20,10 @@ def gather(inputs: list[str], manifests: list[str], proxy_status: str | None,
            clusters: str | None, logs: list[str], rule_dirs: list[str]) -> TriageInput:
     """Read everything triage needs (InputError on bad input)."""
     with ExitStack() as stack:
-        proxies: list[ProxyInput] = []
-        manifest_paths = list(manifests)
-        status = proxy_status
-        for src in inputs:
-            if os.path.isdir(src) or src.lower().endswith(ARCHIVE_SUFFIXES):
-                bundle = stack.enter_context(open_bundle(src))
-                proxies += bundle.proxies
-                manifest_paths += bundle.manifests
-                status = status or (bundle.proxy_status[0] if bundle.proxy_status else None)
-            else:
-                proxies.append(ProxyInput(src, src, clusters))
-        if not proxies:
-            raise InputError(" ".join(inputs), "holds no config dump")
+        found = gather_inputs(inputs, stack, clusters)
+        proxies = found.proxies
+        manifest_paths = list(manifests) + found.manifests
+        status = proxy_status or (found.proxy_status[0] if found.proxy_status else None)
         inp = TriageInput([], manifests_given=bool(manifest_paths),
                           proxy_status_given=status is not None)
         rules = load_rules(rule_dirs)
