@@ -16,7 +16,8 @@ class InputError(DumpdiffError):
 
     def __init__(self, source: str, problem: str) -> None:
         self.source = source
-        self.problem = problem
+        # One line, always: some library messages (tar, YAML) span several.
+        self.problem = " ".join(problem.split())
         super().__init__(f"{source}: {problem}")
 
 

@@ -24,9 +24,32 @@ def _cause(eds_health: str, host: HostStatus | None, have_status: bool) -> str |
     return "unknown from the dump alone (pass /clusters output with --clusters)"
 
 
+def endpoint_metadata(metadata: Any) -> Row:
+    """`tls_mode_label` and the Istio workload fields of an lb_endpoint's metadata.
+
+    istiod labels each endpoint `envoy.transport_socket_match: {tlsMode: istio}` when the pod
+    runs a sidecar (auto mTLS picks TLS for it) and writes `istio.workload` as
+    `<workload>;<namespace>;<canonical name>;<canonical revision>;<cluster>`.
+    """
+    fm = metadata.get("filter_metadata") if isinstance(metadata, dict) else None
+    fm = fm if isinstance(fm, dict) else {}
+    match = fm.get("envoy.transport_socket_match")
+    tls = match.get("tlsMode") if isinstance(match, dict) else None
+    istio = fm.get("istio")
+    raw = istio.get("workload") if isinstance(istio, dict) else None
+    parts = str(raw).split(";") if isinstance(raw, str) else []
+    parts += [""] * (5 - len(parts))
+    return {"tls_mode_label": str(tls) if tls else None,
+            "workload_name": parts[0] or None, "app": parts[2] or None,
+            "revision": parts[3] or None}
+
+
+_NO_METADATA: Row = endpoint_metadata(None)
+
+
 def _row(cluster: str, address: str, locality: str, eds_health: str, priority: int | None,
          weight: int | None, host: HostStatus | None, have_status: bool, in_dump: bool,
-         where: Row) -> Row:
+         where: Row, meta: Row = _NO_METADATA) -> Row:
     parsed = parse_cluster_name(cluster)
     return {
         "cluster": cluster,
@@ -44,6 +67,7 @@ def _row(cluster: str, address: str, locality: str, eds_health: str, priority: i
         "ejected": host.ejected if host is not None else None,
         "success_rate": host.success_rate if host is not None else None,
         "unhealthy_cause": _cause(eds_health, host, have_status),
+        **meta,
         **where,
     }
 
@@ -72,7 +96,7 @@ def endpoint_facts(snap: Snapshot, status: ClustersStatus | None) -> list[Row]:
                 rows.append(_row(cluster, addr, locality, str(lb.get("health_status") or "UNKNOWN"),
                                  uint(group.get("priority")) or 0,
                                  uint(lb.get("load_balancing_weight")), host, status is not None,
-                                 True, where))
+                                 True, where, endpoint_metadata(lb.get("metadata"))))
     for (cluster, addr), host in runtime.items():
         if (cluster, addr) not in seen and status is not None:
             rows.append(_row(cluster, addr, "(no locality)", host.eds_health, None, None, host,

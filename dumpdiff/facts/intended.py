@@ -65,7 +65,7 @@ def _envoy_route_names(http: dict[str, Any]) -> list[str]:
     return sorted(names)
 
 
-def _targets(http: dict[str, Any]) -> list[tuple[str, int, dict[str, Any], int | None]]:
+def targets(http: dict[str, Any]) -> list[tuple[str, int, dict[str, Any], int | None]]:
     """(kind, index, destination, weight) for route destinations and mirrors."""
     out: list[tuple[str, int, dict[str, Any], int | None]] = []
     routes = [r for r in http.get("route") or [] if isinstance(r, dict)]
@@ -115,7 +115,7 @@ def intended_route_facts(manifests: list[Manifest], proxy_type: str, route_rows:
         for h, http in enumerate(spec.get("http") or []):
             if not isinstance(http, dict):
                 continue
-            for target_kind, i, dest, weight in _targets(http):
+            for target_kind, i, dest, weight in targets(http):
                 host = fqdn(str(dest["host"]), m.namespace)
                 subset = str(dest.get("subset") or "")
                 port = uint((dest.get("port") or {}).get("number"))
@@ -134,12 +134,13 @@ def intended_route_facts(manifests: list[Manifest], proxy_type: str, route_rows:
                         "proxy_has_host": bool(vhosts),
                         "virtual_hosts": sorted(f"{v['route_config']}/{v['virtual_host']}"
                                                 for v in vhosts),
-                        "source": m.file, "origin": _pointer(m, path),
+                        "source": m.file, "origin": pointer(m, path),
                         "line": m.line_of(*path),
                     })
     return rows
 
 
-def _pointer(m: Manifest, path: tuple[str | int, ...]) -> str:
+def pointer(m: Manifest, path: tuple[str | int, ...]) -> str:
+    """`Kind/namespace/name.spec.http[0]...`: where in a manifest a row comes from."""
     inner = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
     return f"{m.kind}/{m.ref}{inner}"

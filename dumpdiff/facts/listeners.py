@@ -1,12 +1,12 @@
-"""`listeners` and `secrets` facts: names, states, rejected updates and certificate validity."""
+"""`listeners` and `warming` facts: names, states, rejected updates, resources not yet serving."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from dumpdiff.facts.common import Row, from_resource
+from dumpdiff.facts.secrets import credential_name
 from dumpdiff.model import labels
-from dumpdiff.model.certs import describe_pem_bundle
 from dumpdiff.model.names import parse_listener_name
 from dumpdiff.model.snapshot import Snapshot
 from dumpdiff.sources.manifests import Manifest
@@ -61,44 +61,17 @@ def listener_facts(snap: Snapshot, manifests: list[Manifest] | None = None) -> l
     return rows
 
 
-def _validity(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    chain = ((body.get("tls_certificate") or {}).get("certificate_chain") or {})
-    inline = chain.get("inline_bytes") if isinstance(chain, dict) else None
-    certs = describe_pem_bundle(inline) if isinstance(inline, str) else None
-    if not certs:
-        return None, None
-    return certs[0].get("not_before"), certs[0].get("not_after")
-
-
-def secret_facts(snap: Snapshot) -> list[Row]:
-    """One row per SDS secret with its kind and, when the dump holds it, leaf cert validity."""
-    rows = []
-    for res in snap.section("secrets").values():
-        body = res.body if isinstance(res.body, dict) else {}
-        kind = next((k for k in ("tls_certificate", "validation_context",
-                                 "session_ticket_keys", "generic_secret") if k in body), None)
-        not_before, not_after = _validity(body)
-        rows.append({
-            "name": res.name or res.key,
-            "state": res.state,
-            "kind": kind,
-            "not_before": not_before,
-            "not_after": not_after,
-            "last_updated": res.meta.get("last_updated"),
-            "version_info": res.meta.get("version_info"),
-            **from_resource(res, snap.source),
-        })
-    return rows
-
-
 def warming_facts(snap: Snapshot) -> list[Row]:
     """One row per resource stuck in the warming state (clusters, listeners, secrets)."""
     rows = []
     for section in ("clusters", "listeners", "secrets"):
         for res in snap.section(section).values():
             if res.state == "warming":
+                name = res.name or res.key
                 rows.append({"section": section, "kind": section.rstrip("s"),
-                             "name": res.name or res.key,
+                             "name": name,
+                             "credential_name": credential_name(name)
+                             if section == "secrets" else None,
                              "last_updated": res.meta.get("last_updated"),
                              "version_info": res.meta.get("version_info"),
                              **from_resource(res, snap.source)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dumpdiff.facts.common import Row, from_resource, istio_config_ref, uint
+from dumpdiff.facts.matching import match_facts
 from dumpdiff.model import labels
 from dumpdiff.model.names import parse_cluster_name
 from dumpdiff.model.snapshot import Snapshot
@@ -67,10 +68,12 @@ def route_facts(snap: Snapshot) -> tuple[list[Row], list[Row]]:
                     "route_config": rc_name,
                     "route_config_state": res.state,
                     "virtual_host": str(vh.get("name", "")),
+                    "vhost_index": i,
                     "domains": [str(d) for d in vh.get("domains") or []],
                     "name": str(route.get("name") or ""),
                     "index": j,
                     "match": labels.route_match(route.get("match")),
+                    **match_facts(route.get("match")),
                     "action": _action(route),
                     "destinations": destinations(action),
                     "virtual_service": istio_config_ref(route.get("metadata"),

@@ -1,7 +1,9 @@
-"""Run compiled rules over one facts document: select, filter, join, render findings.
+"""Run compiled rules over one facts document: select, filter, compare, join, render findings.
 
 Pure: no files, no printing. Joined collections are indexed once per (collection, keys,
-filter) and shared by every rule that uses the same join.
+filter) and shared by every rule that uses the same join. The same code runs proxy rules on
+one proxy's facts and fleet rules on the fleet facts; only where a finding's proxy and
+workload come from differs (the document's proxy, or the row's `proxy` and `group`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from jsonpath_ng import DatumInContext
 from jsonpath_ng.jsonpath import Fields, Index
 
+from dumpdiff.lint.compare import all_hold
 from dumpdiff.lint.finding import Evidence, Finding, Skipped
 from dumpdiff.lint.rule import Join, Rule
 from dumpdiff.lint.templates import render
@@ -54,6 +57,8 @@ class _JoinIndex:
         self.cache: dict[tuple[str, tuple[str, ...], int], dict[tuple[Any, ...], list[Row]]] = {}
 
     def lookup(self, join: Join, row: Row) -> list[Row]:
+        """The rows of `join.collection` with equal keys, passing `join.where` and
+        `join.compare` against `row` (never `row` itself)."""
         other_fields = tuple(join.on.values())
         cache_key = (join.collection, other_fields, id(join.where))
         index = self.cache.get(cache_key)
@@ -63,7 +68,10 @@ class _JoinIndex:
                 if join.where is None or join.where.is_valid(other):
                     index[_key(other, list(other_fields))].append(other)
             self.cache[cache_key] = index
-        return index.get(_key(row, list(join.on)), [])
+        found = index.get(_key(row, list(join.on)), [])
+        if join.compare:
+            found = [o for o in found if o is not row and all_hold(join.compare, row, o)]
+        return found
 
 
 def _violates(join: Join, matches: list[Row]) -> bool:
@@ -74,12 +82,29 @@ def _violates(join: Join, matches: list[Row]) -> bool:
     return len(matches) < join.min_count
 
 
+def _whose(rule: Rule, facts: dict[str, Any], row: Row) -> tuple[str, str]:
+    """(proxy, workload) a finding is about: the document's proxy, or a fleet row's."""
+    if rule.scope == "fleet":
+        return str(row.get("proxy") or ""), str(row.get("group") or "(fleet)")
+    proxy = facts["proxy"]
+    return str(proxy["display"]), str(proxy.get("workload_key") or proxy["display"])
+
+
+def _dump_of(row: Row) -> str:
+    """A fleet row's dump: its source, unless it comes from a manifest (it has a line)."""
+    return "" if row.get("line") is not None else str(row.get("source", ""))
+
+
 def run_rules(rules: list[Rule], facts: dict[str, Any]) -> tuple[list[Finding], list[Skipped]]:
-    """Findings of every rule on one facts document, and the rules skipped for lack of input."""
+    """Findings of every rule on one facts document, and the rules skipped for lack of input.
+
+    Give proxy rules a proxy's facts and fleet rules the fleet facts (see Rule.scope).
+    """
     available = set(facts["inputs"]["available"])
-    proxy = facts["proxy"]["display"]
-    pod = facts["proxy"].get("display") if facts["proxy"].get("pod") else "<pod>.<namespace>"
-    dump = facts["inputs"]["dump"]
+    fleet = facts.get("schema", "").startswith("dumpdiff.fleet-facts")
+    dump = "" if fleet else facts["inputs"]["dump"]
+    pod = ("<pod>.<namespace>" if fleet or not facts["proxy"].get("pod")
+           else facts["proxy"]["display"])
     joins = _JoinIndex(facts)
     findings: list[Finding] = []
     skipped: list[Skipped] = []
@@ -87,7 +112,7 @@ def run_rules(rules: list[Rule], facts: dict[str, Any]) -> tuple[list[Finding], 
     for rule in rules:
         missing = [r for r in rule.requires if r not in available]
         if missing:
-            skipped.append(Skipped(rule.id, dump, missing))
+            skipped.append(Skipped(rule.id, dump or "(fleet)", missing))
             continue
         for match in rule.select.find(facts):
             row = match.value
@@ -95,7 +120,11 @@ def run_rules(rules: list[Rule], facts: dict[str, Any]) -> tuple[list[Finding], 
                 continue
             if rule.where is not None and not rule.where.is_valid(row):
                 continue
-            context: dict[str, Any] = {"this_proxy": proxy, "pod": pod, "rule_id": rule.id}
+            if rule.compare and not all_hold(rule.compare, row):
+                continue
+            proxy, workload = _whose(rule, facts, row)
+            context: dict[str, Any] = {"this_proxy": proxy or workload, "pod": proxy or pod,
+                                       "workload": workload, "rule_id": rule.id}
             if rule.join is not None:
                 matches = joins.lookup(rule.join, row)
                 if not _violates(rule.join, matches):
@@ -111,7 +140,8 @@ def run_rules(rules: list[Rule], facts: dict[str, Any]) -> tuple[list[Finding], 
                 subject=render(rule.subject, row, context),
                 message=render(rule.message, row, context),
                 remediation=render(rule.remediation, row, context),
-                identity=identity, proxy=proxy, dump=dump,
+                identity=identity, proxy=proxy, dump=_dump_of(row) if fleet else dump,
+                group=workload, proxies=[proxy] if proxy else [],
                 evidence=Evidence(facts_path(match), str(row.get("source", dump)),
                                   str(row.get("origin", "")), row.get("line")),
                 codes=list(rule.codes)))

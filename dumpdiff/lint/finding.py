@@ -11,7 +11,12 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
 def fingerprint(rule_id: str, identity: str) -> str:
-    """Stable id of a finding: first 16 hex digits of sha256(rule id, NUL, identity)."""
+    """Stable id of a finding: first 16 hex digits of sha256(rule id, NUL, identity).
+
+    Identities name resources (workload, cluster, route, manifest object), never list
+    positions or line numbers, so a fingerprint survives reordering, reformatting and pod
+    restarts: what baselines and code-scanning tools match findings by.
+    """
     return hashlib.sha256(f"{rule_id}\0{identity}".encode()).hexdigest()[:16]
 
 
@@ -32,7 +37,7 @@ class Evidence:
 
 @dataclass(slots=True)
 class Finding:
-    """One rule violation on one proxy."""
+    """One rule violation, on one or more proxies of a workload (or on a manifest)."""
 
     rule_id: str
     severity: str
@@ -42,10 +47,14 @@ class Finding:
     message: str
     remediation: str
     identity: str
-    proxy: str
-    dump: str
+    proxy: str  # the first proxy it was seen on (`pod.namespace`), `""` for manifest findings
+    dump: str  # that proxy's dump, `""` for manifest findings
     evidence: Evidence
     codes: list[str] = field(default_factory=list)
+    group: str = ""  # workload (`namespace/name`), or `Kind namespace/name` for manifests
+    proxies: list[str] = field(default_factory=list)  # every proxy it was seen on
+    suppressed: str | None = None  # the reason, when an ignore-file entry covers it
+    baseline: str | None = None  # `new` or `unchanged` when the run has a baseline
 
     @property
     def fingerprint(self) -> str:
@@ -59,13 +68,20 @@ class Finding:
             return self.evidence.source, self.evidence.line
         return None
 
+    @property
+    def counts(self) -> bool:
+        """Whether the finding can fail the run: not suppressed, not in the baseline."""
+        return self.suppressed is None and self.baseline != "unchanged"
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form (see docs/facts.md)."""
         return {"rule_id": self.rule_id, "severity": self.severity, "rung": self.rung,
                 "title": self.title, "subject": self.subject, "message": self.message,
                 "remediation": self.remediation, "identity": self.identity,
-                "fingerprint": self.fingerprint, "proxy": self.proxy, "dump": self.dump,
-                "codes": list(self.codes), "evidence": self.evidence.to_dict()}
+                "fingerprint": self.fingerprint, "group": self.group, "proxy": self.proxy,
+                "proxies": list(self.proxies), "dump": self.dump, "codes": list(self.codes),
+                "suppressed": self.suppressed, "baseline": self.baseline,
+                "evidence": self.evidence.to_dict()}
 
 
 @dataclass(slots=True)
@@ -91,29 +107,37 @@ class LintResult:
     skipped: list[Skipped]
     fail_on: str = "error"
     proxies: dict[str, str] = field(default_factory=dict)  # dump → `pod.namespace`
+    groups: dict[str, list[str]] = field(default_factory=dict)  # workload → its proxies
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (input, why) in bundles
+    mode: str = "lint"  # lint | premerge
+    baseline_absent: list[dict[str, str]] = field(default_factory=list)  # fixed since baseline
 
     @property
     def failing(self) -> list[Finding]:
-        """Findings at or above the --fail-on threshold."""
+        """Findings at or above --fail-on that are neither suppressed nor in the baseline."""
         floor = SEVERITY_RANK[self.fail_on]
-        return [f for f in self.findings if SEVERITY_RANK[f.severity] >= floor]
+        return [f for f in self.findings if f.counts and SEVERITY_RANK[f.severity] >= floor]
 
     @property
     def exit_code(self) -> int:
-        """1 when any finding reaches the threshold, else 0."""
+        """1 when any counted finding reaches the threshold, else 0."""
         return 1 if self.failing else 0
 
     def counts(self) -> dict[str, int]:
-        """Findings per severity."""
+        """Counted findings per severity (suppressed and baselined ones left out)."""
         out = {s: 0 for s in ("error", "warning", "info")}
         for f in self.findings:
-            out[f.severity] += 1
+            if f.counts:
+                out[f.severity] += 1
         return out
 
     def to_dict(self) -> dict[str, Any]:
         """The documented, versioned JSON form."""
-        return {"schema": LINT_SCHEMA_VERSION, "dumps": list(self.dumps),
+        return {"schema": LINT_SCHEMA_VERSION, "mode": self.mode, "dumps": list(self.dumps),
                 "proxies": dict(self.proxies),
+                "groups": {k: list(v) for k, v in self.groups.items()},
                 "fail_on": self.fail_on, "exit_code": self.exit_code, "counts": self.counts(),
                 "findings": [f.to_dict() for f in self.findings],
-                "skipped": [s.to_dict() for s in self.skipped], "rules": self.rules}
+                "skipped": [s.to_dict() for s in self.skipped],
+                "unreadable": [{"input": i, "problem": p} for i, p in self.unreadable],
+                "baseline_absent": list(self.baseline_absent), "rules": self.rules}

@@ -1,9 +1,10 @@
 """A lint rule: loaded from YAML, validated against rule.schema.yaml, compiled once.
 
 Compiling means: the `select` JSONPath parsed (jsonpath-ng ext), the `where` and `join.where`
-JSON Schemas checked and turned into validators, and every template placeholder resolved
-against the facts schema of the selected collection. Any problem is a RuleError naming the
-file and line.
+JSON Schemas checked and turned into validators, every `compare` field and template
+placeholder resolved against the facts schema of the selected (and joined) collection, and
+the rule's scope decided: a collection of the fleet facts makes a fleet rule. Any problem is
+a RuleError naming the file and line.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from jsonpath_ng.ext import parse as jsonpath_parse
 from jsonpath_ng.jsonpath import Child, Fields, Index, Root, Slice, Wildcard
 
 from dumpdiff.errors import RuleError
-from dumpdiff.facts import COLLECTIONS, facts_schema
-from dumpdiff.lint.templates import check_placeholder, placeholders
+from dumpdiff.facts import COLLECTIONS, FLEET_COLLECTIONS, item_schema
+from dumpdiff.lint.compare import Comparison
+from dumpdiff.lint.templates import BUILTINS, check_placeholder, placeholders
 from dumpdiff.lint.yamlload import Path, line_for, load_yaml_with_lines
 
 SEVERITIES = ("info", "warning", "error")  # ascending
@@ -64,6 +66,7 @@ class Join:
     expect: str  # present | absent | min_count
     min_count: int = 1
     where: jsonschema.Draft202012Validator | None = None
+    compare: tuple[Comparison, ...] = ()
 
 
 @dataclass(slots=True)
@@ -83,6 +86,9 @@ class Rule:
     identity: str
     subject: str
     path: str
+    scope: str = "proxy"  # proxy: run on each dump's facts; fleet: once on the fleet facts
+    modes: tuple[str, ...] = ("lint",)
+    compare: tuple[Comparison, ...] = ()
     tags: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     requires: list[str] = field(default_factory=list)
@@ -119,17 +125,33 @@ def _collection_of(path: JSONPath, text: str, source: str, line: int | None) -> 
             and isinstance(path.left, Child) and isinstance(path.left.left, Root)
             and isinstance(path.left.right, Fields) and len(path.left.right.fields) == 1):
         name = str(path.left.right.fields[0])
-        if name in COLLECTIONS:
+        if name in COLLECTIONS or name in FLEET_COLLECTIONS:
             return name
+        known = ", ".join((*COLLECTIONS, *FLEET_COLLECTIONS))
         raise RuleError(source, f"select {text!r}: no facts collection {name!r} "
-                                f"(known: {', '.join(COLLECTIONS)})", line)
+                                f"(known: {known})", line)
     raise RuleError(source, f"select {text!r} must pick rows of one collection, like "
                             "`$.clusters[*]` or `$.clusters[?(@.state == 'warming')]`", line)
 
 
-def _item_schema(collection: str) -> dict[str, Any]:
-    schema: dict[str, Any] = facts_schema()["properties"][collection]["items"]
-    return schema
+def _scope(collection: str) -> str:
+    return "fleet" if collection in FLEET_COLLECTIONS else "proxy"
+
+
+def _comparisons(items: list[dict[str, str]], at: Path, source: str, lines: dict[Path, int],
+                 item: dict[str, Any], other: dict[str, Any] | None) -> tuple[Comparison, ...]:
+    """Compile `compare` entries, checking both sides name documented fields."""
+    out = []
+    for i, c in enumerate(items):
+        for side in ("left", "right"):
+            # Built-ins ({workload}...) are message text, not row fields: not comparable.
+            problem = (f"{c[side]!r} is a template built-in, not a field" if c[side] in BUILTINS
+                       else check_placeholder(c[side], item, other))
+            if problem:
+                raise RuleError(source, f"{'.'.join(map(str, at))}[{i}].{side}: "
+                                        f"{problem.strip('{}')}", line_for(lines, (*at, i, side)))
+        out.append(Comparison(c["left"], c["op"], c["right"]))
+    return tuple(out)
 
 
 def compile_rule(data: Any, source: str, lines: dict[Path, int]) -> Rule:
@@ -155,12 +177,16 @@ def compile_rule(data: Any, source: str, lines: dict[Path, int]) -> Rule:
     other_schema = None
     if "join" in data:
         j = data["join"]
-        if j["collection"] not in COLLECTIONS:
+        if j["collection"] not in (*COLLECTIONS, *FLEET_COLLECTIONS):
             raise RuleError(source, f"join.collection: no facts collection {j['collection']!r}",
                             line_for(lines, ("join", "collection")))
-        other_schema = _item_schema(j["collection"])
+        if _scope(j["collection"]) != _scope(collection):
+            raise RuleError(source, f"join.collection: {j['collection']} is a "
+                                    f"{_scope(j['collection'])} collection, but the rule selects "
+                                    f"a {_scope(collection)} one", line_for(lines, ("join",)))
+        other_schema = item_schema(j["collection"])
         for local, other in j["on"].items():
-            for name, schema, side in ((local, _item_schema(collection), collection),
+            for name, schema, side in ((local, item_schema(collection), collection),
                                        (other, other_schema, j["collection"])):
                 if name not in schema["properties"]:
                     raise RuleError(source, f"join.on: {side} rows have no field {name!r}",
@@ -170,8 +196,11 @@ def compile_rule(data: Any, source: str, lines: dict[Path, int]) -> Rule:
                     expect if isinstance(expect, str) else "min_count",
                     expect["min_count"] if isinstance(expect, dict) else 1,
                     _validator(j["where"], source, lines, ("join", "where"))
-                    if "where" in j else None)
-    item = _item_schema(collection)
+                    if "where" in j else None,
+                    _comparisons(j.get("compare", []), ("join", "compare"), source, lines,
+                                 item_schema(collection), other_schema))
+    item = item_schema(collection)
+    compare = _comparisons(data.get("compare", []), ("compare",), source, lines, item, None)
     for key in ("message", "identity", "subject", "remediation"):
         if key not in data:
             continue
@@ -185,6 +214,7 @@ def compile_rule(data: Any, source: str, lines: dict[Path, int]) -> Rule:
         select_text=data["select"], message=data["message"].strip(),
         remediation=data["remediation"].strip(), identity=data["identity"],
         subject=str(data.get("subject", data["identity"])), path=source,
+        scope=_scope(collection), modes=tuple(data.get("modes", ["lint"])), compare=compare,
         tags=list(data.get("tags", [])), codes=list(data.get("codes", [])),
         requires=list(data.get("requires", [])), where=where, join=join,
         fixtures=data["fixtures"], raw=data)

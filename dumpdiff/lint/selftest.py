@@ -2,20 +2,20 @@
 
 A passing fixture must give no finding of the rule; a failing one at least one, and exactly
 the `expect`ed identities / count / message text when given. A failing fixture that the rule
-skips (missing inputs) or whose selection is empty is a failure too: it would prove nothing.
+skips (missing inputs) is a failure too: it would prove nothing. Fixtures run through the
+same code as `dumpdiff lint` (bundles, per-pod companions, fleet facts), with the one rule
+alone and whatever its modes.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from dumpdiff.errors import DumpdiffError
-from dumpdiff.facts import ExtraInputs, build_facts
-from dumpdiff.lint.engine import run_rules
 from dumpdiff.lint.rule import Rule
-from dumpdiff.lint.runner import LintInputs, read_extra
-from dumpdiff.sources import load_snapshot
+from dumpdiff.lint.runner import LintInputs, LintOptions, lint
 
 
 @dataclass(slots=True)
@@ -29,30 +29,34 @@ class CaseResult:
     detail: str
 
 
-def _inputs(rule: Rule, fixture: dict[str, object]) -> LintInputs:
+def fixture_inputs(rule: Rule, fixture: dict[str, Any]) -> LintInputs:
+    """The lint inputs a fixture names (paths relative to the rule file)."""
     def rel(p: object) -> str:
         return os.path.join(rule.directory, str(p))
-    manifests = fixture.get("manifests") or []
-    assert isinstance(manifests, list)
+    dumps = fixture.get("dumps") or [fixture["dump"]]
     return LintInputs(
-        dumps=[rel(fixture["dump"])],
-        manifests=[rel(m) for m in manifests],
+        dumps=[rel(d) for d in dumps],
+        manifests=[rel(m) for m in fixture.get("manifests") or []],
         clusters=rel(fixture["clusters"]) if fixture.get("clusters") else None,
         proxy_status=rel(fixture["proxy_status"]) if fixture.get("proxy_status") else None)
 
 
-def _check(rule: Rule, kind: str, fixture: dict[str, object]) -> CaseResult:
-    label = str(fixture["dump"])
+def _label(fixture: dict[str, Any]) -> str:
+    dumps = fixture.get("dumps") or [fixture["dump"]]
+    return " + ".join(str(d) for d in dumps)
+
+
+def _check(rule: Rule, kind: str, fixture: dict[str, Any]) -> CaseResult:
+    label = _label(fixture)
     try:
-        inputs = _inputs(rule, fixture)
-        extra: ExtraInputs = read_extra(inputs)
-        facts = build_facts(load_snapshot(inputs.dumps[0]), extra)
+        result = lint(fixture_inputs(rule, fixture), [rule],
+                      options=LintOptions(fail_on="info", every_mode=True))
     except DumpdiffError as exc:
         return CaseResult(rule.id, kind, label, False, f"fixture unreadable: {exc}")
-    findings, skipped = run_rules([rule], facts)
-    if skipped:
+    findings = result.findings
+    if result.skipped and not findings:
         return CaseResult(rule.id, kind, label, False,
-                          f"rule skipped, fixture lacks {', '.join(skipped[0].missing)}")
+                          f"rule skipped, fixture lacks {', '.join(result.skipped[0].missing)}")
     if kind == "pass":
         if findings:
             return CaseResult(rule.id, kind, label, False,
@@ -61,7 +65,6 @@ def _check(rule: Rule, kind: str, fixture: dict[str, object]) -> CaseResult:
     if not findings:
         return CaseResult(rule.id, kind, label, False, "expected findings, got none")
     expect = fixture.get("expect") or {}
-    assert isinstance(expect, dict)
     if "count" in expect and len(findings) != expect["count"]:
         return CaseResult(rule.id, kind, label, False,
                           f"expected {expect['count']} findings, got {len(findings)}")

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
-BUILTINS = frozenset({"this_proxy", "pod", "rule_id", "join_count"})
+BUILTINS = frozenset({"this_proxy", "pod", "workload", "rule_id", "join_count"})
 
 
 def placeholders(template: str) -> list[str]:

@@ -4,6 +4,7 @@ Three traps are closed here: only YAML 1.2 booleans (`true`/`false`) are boolean
 `join.on:` key stays the string "on" (PyYAML's YAML 1.1 would read it as True); duplicate
 keys are errors instead of silently keeping the last; keys must be plain strings. Nothing is
 constructed beyond plain scalars, lists and mappings: no tags, no anchors-with-merge tricks.
+Dates (`expires: 2026-12-31`) stay text: nothing downstream wants a datetime object.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _ALLOWED_TAGS = frozenset({
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
 })
 
 
@@ -62,11 +63,17 @@ def _build(node: yaml.Node, path: Path, lines: dict[Path, int], source: str,
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(v, (*path, i), lines, source, seen) for i, v in enumerate(node.value)]
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return str(node.value)
     return _CONSTRUCTOR.construct_object(node)
 
 
-def load_yaml_with_lines(source: str, text: str) -> tuple[Any, dict[Path, int]]:
-    """Parse one YAML document into plain data plus a map from data path to 1-based line."""
+def load_yaml_with_lines(source: str, text: str,
+                         what: str = "a rule file") -> tuple[Any, dict[Path, int]]:
+    """Parse one YAML document into plain data plus a map from data path to 1-based line.
+
+    Problems are RuleErrors (exit 3); callers reading other files convert them.
+    """
     try:
         nodes = list(yaml.compose_all(text, Loader=_RuleLoader))
     except yaml.YAMLError as exc:
@@ -76,7 +83,7 @@ def load_yaml_with_lines(source: str, text: str) -> tuple[Any, dict[Path, int]]:
                         mark.line + 1 if mark is not None else None) from None
     nodes = [n for n in nodes if n is not None]
     if len(nodes) != 1:
-        raise RuleError(source, f"a rule file holds exactly one YAML document, found {len(nodes)}")
+        raise RuleError(source, f"{what} holds exactly one YAML document, found {len(nodes)}")
     lines: dict[Path, int] = {}
     return _build(nodes[0], (), lines, source, set()), lines
 

@@ -53,10 +53,16 @@ def _group_title(group: str, result: LintResult) -> str:
 def render(result: LintResult, style: Style) -> str:
     """The report; ends with a one-line summary, unreadable inputs and skipped rules."""
     out: list[str] = []
+    premerge = result.mode == "premerge"
+    if premerge:
+        out += [style(f"pre-merge check against {len(result.dumps)} staging proxies "
+                      f"({len(result.groups)} workloads)", "bold"), ""]
     order = list(result.groups)
     order += sorted({f.group for f in result.findings} - set(order))
     for group in order:
         mine = [f for f in result.findings if f.group == group]
+        if premerge and not mine:
+            continue  # staging proxies are context here, not what is being checked
         out.append(style(_group_title(group, result), "bold"))
         if not mine:
             out.append("  no findings")

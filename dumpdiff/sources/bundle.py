@@ -109,6 +109,11 @@ def discover(source: str, root: str) -> Bundle:
         dumps = []
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
+            if name == "syncz" and os.path.basename(dirpath) == "debug":
+                # istiod's sync status as bug-report saves it (istio/<ns>/<istiod>/debug/):
+                # the bundle's proxy-status. Read later, by whoever needs it.
+                bundle.proxy_status.append(path)
+                continue
             if name in _CLUSTERS_NAMES:
                 continue
             kind = _classify(path, name)

@@ -110,7 +110,8 @@ def _log_flags(inp: TriageInput, rung: int) -> list[str]:
 
 
 def _finding_lines(fs: list[Finding]) -> list[str]:
-    return [f"{f.severity.upper()} {f.rule_id} on {f.proxy}: {f.message}" for f in fs]
+    return [f"{f.severity.upper()} {f.rule_id} on {f.proxy or f.group}: {f.message}"
+            for f in fs]
 
 
 def triage(inp: TriageInput, sources: list[str]) -> TriageReport:

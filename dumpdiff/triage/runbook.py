@@ -3,6 +3,8 @@ rules' metadata: symptom → rung → dumpdiff command → live command → fix.
 
 from __future__ import annotations
 
+import re
+
 from dumpdiff.flags.table import flag_table
 from dumpdiff.lint.rule import Rule
 from dumpdiff.triage.ladder import rungs
@@ -21,6 +23,8 @@ OFFLINE = {
 
 
 def _c(text: str) -> str:
+    # Rule remediations are templates: show their placeholders as <namespace>, not {namespace}.
+    text = re.sub(r"\{([a-z_.]+)\}", r"<\1>", text)
     return " ".join(text.replace("|", "\\|").split())
 
 

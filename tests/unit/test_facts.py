@@ -77,12 +77,71 @@ def test_endpoint_counts_are_null_without_eds() -> None:
     assert "endpoints" not in facts["inputs"]["available"]
 
 
-def test_sync_facts_from_corpus_json_and_yaml_agree() -> None:
+def _lint_json(*args: str) -> dict:  # type: ignore[type-arg]
+    result = runner.invoke(app, ["lint", *args, "--fail-on", "info", "-o", "json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_sync_rows_from_corpus_json_and_yaml_agree() -> None:
+    # proxy1 has no dump here: its row is linted on its own and grouped under it.
     dump = str(FIX / "payment-canary-synced" / "config_dump.json")
-    rows = []
+    found = []
     for name in ("multiXdsStatusSinglePilot.json", "multiXdsStatusSinglePilot.yaml"):
-        rows.append(_facts(dump, "--proxy-status", str(CORPUS / "proxy-status" / name))["sync"])
-    strip = [[{k: v for k, v in r.items() if k not in ("source", "origin", "line")} for r in x]
-             for x in rows]
-    assert strip[0] == strip[1]
-    assert strip[0][0]["cds"] == "STALE" and strip[0][0]["rds"] == "NOT SENT"
+        out = _lint_json(dump, "--proxy-status", str(CORPUS / "proxy-status" / name))
+        found.append(sorted((f["rule_id"], f["group"], f["message"]) for f in out["findings"]
+                            if f["rule_id"].startswith("PROXY-")))
+    assert found[0] == found[1]
+    messages = {rule: msg for rule, _, msg in found[0]}
+    assert "CDS STALE" in messages["PROXY-NOT-SYNCED"]
+    assert "RDS" in messages["PROXY-XDS-NOT-SENT"]
+
+
+def test_facts_hold_only_the_dumps_own_proxy_status_row() -> None:
+    d = FIX / "payment-canary-stale"
+    facts = _facts(str(d / "config_dump.json"), "--proxy-status", str(d / "proxy-status.txt"))
+    assert [r["proxy"] for r in facts["sync"]] == [facts["proxy"]["display"]]
+    assert facts["sync"][0]["rds"] == "STALE" and facts["sync"][0]["matches_dump"]
+
+
+def test_fleet_facts_match_their_schema() -> None:
+    from dumpdiff.facts import fleet_facts_schema
+
+    lab = ROOT / "rules" / "fixtures" / "lab"
+    handmade = ROOT / "rules" / "fixtures" / "handmade" / "premerge"
+    result = runner.invoke(app, ["facts", "--fleet", str(lab / "mtls-mismatch"),
+                                 str(FIX / "gateway" / "config_dump.json"),
+                                 "--manifests", str(handmade)])
+    assert result.exit_code == 0, result.output
+    fleet = json.loads(result.stdout)
+    jsonschema.Draft202012Validator(fleet_facts_schema()).validate(fleet)
+    assert fleet["inputs"]["proxies"] == 4
+    pair = next(p for p in fleet["mtls_pairs"] if p["client_workload"] == "production/payment-v1")
+    assert (pair["client_sends"], pair["server_mode"]) == ("plaintext", "STRICT")
+    assert {g["gateway"] for g in fleet["intended_gateways"]} == {
+        "istio-system/payment-gw", "istio-system/payment-gateway"}
+
+
+def test_facts_of_several_dumps_needs_fleet() -> None:
+    result = runner.invoke(app, ["facts", str(FIX / "gateway" / "config_dump.json"),
+                                 str(FIX / "subset-no-endpoints" / "config_dump.json")])
+    assert result.exit_code == 2 and "--fleet" in result.stderr
+
+
+def test_route_match_facts_for_shadowing() -> None:
+    facts = _facts(str(ROOT / "rules" / "fixtures" / "lab" / "route-order" / "config_dump.json"))
+    routes = {r["name"]: r for r in facts["routes"] if r["route_config"] == "8080"}
+    assert routes["api-v2"]["path_prefix"] == "/api/v2" and not routes["api-v2"]["conditional"]
+    assert routes["canary-header"]["conditional"] and routes["canary-header"]["path_prefix"] == "/"
+    assert routes["canary-header"]["match_signature"] == \
+        routes["canary-header-again"]["match_signature"]
+
+
+def test_certificate_expiry_is_judged_at_the_dump_time() -> None:
+    facts = _facts(str(ROOT / "rules" / "fixtures" / "lab" / "gateway-bad-credentials"
+                       / "config_dump.json"))
+    by_name = {s["name"]: s for s in facts["secrets"]}
+    legacy = by_name["kubernetes://legacy-credential"]
+    assert legacy["expired"] and -4 < legacy["days_left"] < -2
+    assert legacy["used_by"] == ["0.0.0.0_8443 (sni legacy.example.com)"]
+    assert by_name["default"]["auto_rotated"] and not by_name["default"]["expired"]

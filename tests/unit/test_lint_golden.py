@@ -30,7 +30,21 @@ def _scenario(name: str) -> tuple[Path, dict[str, Any]]:
 def _lint(*args: str) -> tuple[int, dict[str, Any]]:
     result = runner.invoke(app, ["lint", *args, "-o", "json"])
     assert result.exit_code in (0, 1), result.output
-    return result.exit_code, json.loads(result.stdout)
+    out = json.loads(result.stdout)
+    # No golden scenario applies an AuthorizationPolicy: every sidecar's inbound port 8080
+    # has no RBAC filter, which INBOUND-WITHOUT-AUTHZ reports as info (checked once below).
+    out["findings"] = [f for f in out["findings"] if f["rule_id"] != "INBOUND-WITHOUT-AUTHZ"]
+    return result.exit_code, out
+
+
+def test_golden_sidecars_report_no_authorization_policy_as_info() -> None:
+    folder, _ = _scenario("payment-canary-synced")
+    result = runner.invoke(app, ["lint", *_args(folder), "--fail-on", "info", "-o", "json"])
+    found = json.loads(result.stdout)["findings"]
+    assert [(f["rule_id"], f["severity"], f["subject"]) for f in found] == [
+        ("INBOUND-WITHOUT-AUTHZ", "info", "inbound port 8080 (virtualInbound)")]
+    assert not any(m.startswith("authorizationpolicy")
+                   for m in (p.name for p in (folder / "manifests").iterdir()))
 
 
 def _args(folder: Path, clusters: str | None = "clusters.json") -> list[str]:
@@ -70,13 +84,21 @@ def test_stale_canary_names_missing_v2_destination_and_stale_proxy() -> None:
     assert "15012" in sync["remediation"]
 
 
-def test_subset_without_endpoints_is_its_only_finding() -> None:
+def test_subset_without_endpoints_seen_from_proxy_and_manifest() -> None:
     folder, sc = _scenario("subset-no-endpoints")
     truth = sc["truth"][0]
     code, out = _lint(*_args(folder), "--fail-on", "info")
-    assert [f["rule_id"] for f in out["findings"]] == ["SUBSET-WITHOUT-ENDPOINTS"]
-    assert truth["cluster"] in out["findings"][0]["message"]
-    assert f"503 {truth['flag']}" in out["findings"][0]["message"]
+    by_rule = {f["rule_id"]: f for f in out["findings"]}
+    # The proxy's empty subset cluster, and the VirtualService line that routes to it.
+    assert set(by_rule) == {"SUBSET-WITHOUT-ENDPOINTS", "VS-DESTINATION-NO-ENDPOINTS"}
+    proxy_side = by_rule["SUBSET-WITHOUT-ENDPOINTS"]
+    assert truth["cluster"] in proxy_side["message"]
+    assert f"503 {truth['flag']}" in proxy_side["message"]
+    manifest_side = by_rule["VS-DESTINATION-NO-ENDPOINTS"]
+    assert f"503 {truth['flag']}" in manifest_side["message"]
+    vs = (folder / "manifests" / "virtualservice-production-payment.yaml").read_text()
+    line = manifest_side["evidence"]["line"]
+    assert "subset: v3" in "\n".join(vs.splitlines()[line - 1:line + 4])
     assert code == 1
 
 
@@ -108,12 +130,16 @@ def test_listener_nack_is_its_only_finding() -> None:
     assert code == 1
 
 
-def test_route_to_missing_cluster_is_its_only_finding() -> None:
+def test_route_to_missing_cluster_seen_from_proxy_and_manifest() -> None:
     folder, sc = _scenario("route-to-missing-cluster")
     truth = sc["truth"][0]
     code, out = _lint(*_args(folder), "--fail-on", "info")
-    assert [f["rule_id"] for f in out["findings"]] == ["ROUTE-TO-MISSING-CLUSTER"]
-    f = out["findings"][0]
+    assert sorted(f["rule_id"] for f in out["findings"]) == [
+        "ROUTE-TO-MISSING-CLUSTER", "VS-DESTINATION-SUBSET-UNDEFINED"]
+    undefined = next(f for f in out["findings"]
+                     if f["rule_id"] == "VS-DESTINATION-SUBSET-UNDEFINED")
+    assert 'subset "v4"' in undefined["message"] and "503 NC" in undefined["message"]
+    f = next(f for f in out["findings"] if f["rule_id"] == "ROUTE-TO-MISSING-CLUSTER")
     assert truth["cluster"] in f["message"] and f"503 {truth['flag']}" in f["message"]
     assert f["subject"] == (f"route {truth['route_config']}/{truth['virtual_host']}/"
                             f"{truth['route']} -> {truth['cluster']}")

@@ -57,3 +57,29 @@ def test_rules_list_and_show() -> None:
 def test_default_rules_dir_is_found() -> None:
     folder = default_rules_dir()
     assert folder is not None and folder.endswith("rules")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_fixtures_have_provenance(rule: object) -> None:
+    """Lab fixtures come with the generator's scenario.yaml; hand-made ones are labelled."""
+    from pathlib import Path
+
+    from dumpdiff.lint.rule import Rule
+
+    assert isinstance(rule, Rule)
+    base = Path(rule.directory)
+    readme = (base / "fixtures" / "README.md").read_text()
+    for fixtures in rule.fixtures.values():
+        for fx in fixtures:
+            for rel in [*(fx.get("dumps") or [fx["dump"]]), *(fx.get("manifests") or [])]:
+                path = base / rel
+                assert path.exists(), rel
+                parts = Path(rel).parts
+                if parts[1] == "lab":
+                    assert (base / "fixtures" / "lab" / parts[2] / "scenario.yaml").is_file()
+                elif parts[1] == "handmade":
+                    if path.is_file() and path.suffix == ".yaml":
+                        assert "Hand-made" in path.read_text().splitlines()[0], rel
+                    assert "handmade/" + parts[2] in readme, rel
+                else:
+                    assert parts[1] in ("golden", "corpus"), rel

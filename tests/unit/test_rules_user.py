@@ -62,7 +62,8 @@ def test_user_rule_reports(tmp_path: Path) -> None:
     result = runner.invoke(app, ["lint", str(DUMP), "--rules", str(folder), "--fail-on", "info",
                                  "-o", "json"])
     assert result.exit_code == 1
-    subjects = {f["identity"].split("|", 1)[1] for f in json.loads(result.stdout)["findings"]}
+    subjects = {f["identity"].split("|", 1)[1] for f in json.loads(result.stdout)["findings"]
+                if f["rule_id"] == "TEAM-SUBSET-CLUSTER"}
     assert subjects == {f"outbound|8080|{s}|payment.production.svc.cluster.local"
                         for s in ("v1", "v2", "v3")}
 
@@ -75,6 +76,11 @@ def test_user_rule_reports(tmp_path: Path) -> None:
     (("on: {name: cluster}", "on: {name: clusterr}"), 12, "no field 'clusterr'"),
     (("rung: 7", "rung: 7\nrung: 6"), 5, "duplicate key"),
     (("$.clusters[", "$.clusterz["), 6, "no facts collection"),
+    (("  expect: present", "  expect: present\n  compare:\n    - {left: other.nme, op: eq, "
+      "right: name}"), 15, "no field 'nme'"),
+    (("  expect: present", "  expect: present\n  compare:\n    - {left: name, op: like, "
+      "right: name}"), 15, "'like' is not one of"),
+    (("collection: route_destinations", "collection: proxies"), 11, "fleet collection"),
 ])
 def test_broken_rule_fails_with_file_line_and_exit_3(
         tmp_path: Path, change: tuple[str, str], line: int, reason: str) -> None:
@@ -105,3 +111,45 @@ def test_rules_test_on_user_folder_fails_when_fixture_missing(tmp_path: Path) ->
     folder = _write(tmp_path, GOOD)
     result = runner.invoke(app, ["rules", "test", str(folder)])
     assert result.exit_code == 3 and "FAIL" in result.output
+
+
+COMPARE_RULE = """\
+id: TEAM-SHARE
+title: Clusters where one host is more than a quarter of the cluster
+severity: info
+rung: 7
+description: A rule comparing two fields of one row, and a field against a joined row.
+select: "$.clusters[*]"
+compare:
+  - {left: host_share_percent, op: gt, right: outlier_max_ejection_percent}
+message: Cluster {name} host share {host_share_percent} > {outlier_max_ejection_percent}.
+remediation: Nothing to do; this is an example.
+identity: "{workload}|{name}"
+fixtures:
+  pass: [{dump: x.json}]
+  fail: [{dump: x.json}]
+"""
+
+
+def test_user_rule_compares_two_fields(tmp_path: Path) -> None:
+    folder = _write(tmp_path, COMPARE_RULE)
+    outlier = ROOT / "rules" / "fixtures" / "lab" / "outlier-overflow" / "config_dump.json"
+    out = json.loads(runner.invoke(app, ["lint", str(outlier), "--rules", str(folder),
+                                         "--no-default-rules", "--fail-on", "info",
+                                         "-o", "json"]).stdout)
+    # Only the clusters with outlier detection have both sides (null sides never match);
+    # each of their hosts is over 10 % of its cluster (max_ejection_percent left at 10).
+    assert {f["identity"].split("|", 1)[1] for f in out["findings"]} == {
+        f"outbound|8080|{s}|payment.production.svc.cluster.local" for s in ("v1", "v2", "v3", "")}
+
+
+def test_compare_operators() -> None:
+    from dumpdiff.lint.compare import Comparison
+
+    row = {"a": "/api/v2", "b": "/api", "n": 3, "l": ["x", "y"], "d": {"k": "v"}, "z": None}
+    assert Comparison("a", "starts_with", "b").holds(row)
+    assert not Comparison("b", "starts_with", "a").holds(row)
+    assert Comparison("l", "contains", "other.x").holds(row, {"x": "y"})
+    assert Comparison("other.d", "subset_of", "d").holds(row, {"d": {"k": "v"}})
+    assert not Comparison("z", "ne", "n").holds(row)  # a null side is never a finding
+    assert not Comparison("a", "lt", "n").holds(row)  # text vs number: not comparable
