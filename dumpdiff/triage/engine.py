@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dumpdiff.facts import ExtraInputs, build_facts
 from dumpdiff.flags.accesslog import LogSummary
 from dumpdiff.flags.table import lookup
 from dumpdiff.lint.finding import SEVERITY_RANK, Finding
 from dumpdiff.model.snapshot import Snapshot
 from dumpdiff.triage.ladder import rungs
-from dumpdiff.triage.security import authorization, inbound_tls, mtls_mismatches
+from dumpdiff.triage.security import authorization
 
 TRIAGE_SCHEMA_VERSION = "dumpdiff.triage/v1"
 PASS, FAIL, UNKNOWN = "PASS", "FAIL", "UNKNOWN"
@@ -166,14 +167,13 @@ def _mtls(inp: TriageInput, pod: str) -> RungResult:
     evidence = []
     known = False
     for s in inp.snapshots:
-        mode = inbound_tls(s)
-        if mode.mode != "UNKNOWN":
+        ports = [r for r in build_facts(s, ExtraInputs())["listener_ports"]
+                 if r["direction"] == "INBOUND" and r["mtls_mode"]]
+        if ports:
             known = True
-            evidence.append(f"{s.identity.display or s.source}: inbound {mode.mode} "
-                            f"({mode.tls_chains} TLS chains, {mode.plain_chains} plain-text)")
-    bad = [f"{m.client} sends plain text on {m.cluster} to {m.server}, which accepts only "
-           "mTLS (503 UF / connection reset)" for m in mtls_mismatches(inp.snapshots)]
-    bad += _finding_lines(_findings(inp, 5)) + _log_flags(inp, 5)
+            modes = ", ".join(f"{r['port']} {r['mtls_mode']}" for r in ports)
+            evidence.append(f"{s.identity.display or s.source}: inbound ports {modes}")
+    bad = _finding_lines(_findings(inp, 5)) + _log_flags(inp, 5)
     if bad:
         return _result(5, FAIL, bad[0], pod, bad + evidence)
     if not known:

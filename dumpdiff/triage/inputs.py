@@ -26,18 +26,18 @@ def gather(inputs: list[str], manifests: list[str], proxy_status: str | None,
         status = proxy_status or (found.proxy_status[0] if found.proxy_status else None)
         inp = TriageInput([], manifests_given=bool(manifest_paths),
                           proxy_status_given=status is not None)
-        rules = load_rules(rule_dirs)
         for p in proxies:
             if p.config_dump is None:
                 inp.missing.append((f"{p.pod}.{p.namespace}" if p.pod else p.label,
                                     "no config dump (no istio-proxy, or its debug files "
                                     "are missing)"))
-                continue
-            inp.snapshots.append(load_snapshot(p.config_dump))
-            result = lint(LintInputs([p.config_dump], manifest_paths,
-                                     p.clusters or (clusters if len(proxies) == 1 else None),
-                                     status), rules, fail_on="warning")
-            inp.findings.extend(result.findings)
+            else:
+                inp.snapshots.append(load_snapshot(p.config_dump))
+        # One lint run over the same inputs: it pairs each pod of a bundle with its own
+        # /clusters output and proxy-status row.
+        result = lint(LintInputs(list(inputs), list(manifests), clusters, proxy_status),
+                      load_rules(rule_dirs), fail_on="warning")
+        inp.findings.extend(result.findings)
         for log in logs:
             raw = read_bytes(log)
             try:
