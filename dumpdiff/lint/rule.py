@@ -25,6 +25,7 @@ from jsonpath_ng.jsonpath import Child, Fields, Index, Root, Slice, Wildcard
 from dumpdiff.errors import RuleError
 from dumpdiff.facts import COLLECTIONS, FLEET_COLLECTIONS, item_schema
 from dumpdiff.lint.compare import Comparison
+from dumpdiff.lint.regex_guard import jsonpath_patterns, schema_patterns, unsafe_reason
 from dumpdiff.lint.templates import BUILTINS, check_placeholder, placeholders
 from dumpdiff.lint.yamlload import Path, line_for, load_yaml_with_lines
 
@@ -116,6 +117,13 @@ def _validator(schema: Any, source: str, lines: dict[Path, int],
         where = (*at, *exc.absolute_path)
         raise RuleError(source, f"{'.'.join(map(str, at))} is not a valid JSON Schema: "
                                 f"{exc.message}", line_for(lines, where)) from None
+    for path, pattern in schema_patterns(schema):
+        reason = unsafe_reason(pattern)
+        if reason:
+            where = (*at, *path)
+            raise RuleError(source, f"{'.'.join(map(str, where))}: regex {pattern!r} {reason}",
+                            line_for(lines, where[:len(where) - (path[-2:-1] ==
+                                                                 ("patternProperties",))]))
     return jsonschema.Draft202012Validator(schema)
 
 
@@ -165,6 +173,11 @@ def compile_rule(data: Any, source: str, lines: dict[Path, int]) -> Rule:
         raise RuleError(source, f"{at}: {err.message}", _schema_error_line(err, lines))
     select_line = line_for(lines, ("select",))
     try:
+        for pattern in jsonpath_patterns(data["select"]):
+            reason = unsafe_reason(pattern)
+            if reason:
+                raise RuleError(source, f"select: regex {pattern!r} {reason}",
+                                line_for(lines, ("select",)))
         select = compile_jsonpath(data["select"])
     except (JsonPathLexerError, JsonPathParserError, Exception) as exc:
         if isinstance(exc, RuleError):
