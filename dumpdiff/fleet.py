@@ -18,12 +18,14 @@ from typing import Any
 
 from dumpdiff.diff import compare
 from dumpdiff.errors import InputError
+from dumpdiff.gc_pause import gc_paused
 from dumpdiff.model.snapshot import Identity
 from dumpdiff.normalize.normalizer import Normalizer
 from dumpdiff.normalize.profile import Profile
 from dumpdiff.results import Change
 from dumpdiff.sources import load_snapshot
 from dumpdiff.sources.bundle import ProxyInput
+from dumpdiff.sources.clusters_status import load_clusters_status
 
 FLEET_SCHEMA_VERSION = "dumpdiff.fleet/v1"
 _PARALLEL_FROM = 8  # below this, starting worker processes costs more than it saves
@@ -36,8 +38,8 @@ class ProxyPrint:
     label: str
     path: str | None
     identity: Identity = field(default_factory=Identity)
-    prints: dict[str, bytes] = field(default_factory=dict)
-    signature: str = ""
+    signature: str = ""  # digest of every normalized resource: equal for agreeing replicas
+    ejected: list[str] = field(default_factory=list)  # hosts /clusters marks as ejected
     problem: str = ""  # why it could not be read (or "no config dump")
     skipped: str = ""  # why it was left out on purpose (ztunnel)
 
@@ -68,17 +70,32 @@ def fingerprint_proxy(proxy: ProxyInput, profile: Profile) -> ProxyPrint:
         out.problem = (f"bundle path says pod {proxy.pod} but the dump's bootstrap says "
                        f"{snap.identity.pod}")
     norm = Normalizer(profile, snap.identity)
+    prints = {f"{section}\x00{norm.text(key)}": norm.fingerprint(res)
+              for section, table in snap.resources.items() for key, res in table.items()}
     digest = hashlib.blake2b(digest_size=16)
-    for section in sorted(snap.resources):
-        for key in sorted(snap.resources[section]):
-            fp = norm.fingerprint(snap.resources[section][key])
-            k = f"{section}\x00{norm.text(key)}"
-            out.prints[k] = fp
-    for k in sorted(out.prints):
+    for k in sorted(prints):
         digest.update(k.encode())
-        digest.update(out.prints[k])
+        digest.update(prints[k])
     out.signature = digest.hexdigest()
+    out.ejected = ejected_hosts(proxy.clusters) if proxy.clusters else []
     return out
+
+
+def ejected_hosts(clusters_file: str) -> list[str]:
+    """`host (cluster)` for every host the pod's /clusters output marks outlier-ejected."""
+    try:
+        with open(clusters_file, "rb") as fh:
+            raw = fh.read()
+    except OSError:
+        return []
+    # Most pods have no ejection: skip parsing a megabyte of /clusters text for nothing.
+    if b"failed_outlier_check" not in raw and b"failedOutlierCheck" not in raw:
+        return []
+    try:
+        status = load_clusters_status(clusters_file)
+    except InputError:
+        return []  # an odd /clusters file must not hide the fleet report
+    return [f"{h.address} ({h.cluster})" for h in status.hosts if h.ejected]
 
 
 def workload_key(ident: Identity, label: str) -> str:
@@ -179,10 +196,10 @@ def fingerprint_all(proxies: list[ProxyInput], profile: Profile,
 
 
 def fleet(source: str, proxies: list[ProxyInput], profile: Profile,
-          ejected: Callable[[ProxyInput], list[str]] | None = None,
           progress: Callable[[int], None] | None = None) -> FleetReport:
     """Group, find majorities and explain every deviating pod."""
-    prints = fingerprint_all(proxies, profile, progress)
+    with gc_paused():
+        prints = fingerprint_all(proxies, profile, progress)
     report = FleetReport(source, len(proxies))
     by_group: dict[str, list[ProxyPrint]] = {}
     for pp in prints:
@@ -203,11 +220,9 @@ def fleet(source: str, proxies: list[ProxyInput], profile: Profile,
     report.version_skew = versions
     for workload in sorted(by_group):
         report.groups.append(_group(workload, by_group[workload], profile))
-    if ejected is not None:
-        for proxy, pp in zip(proxies, prints):
-            hosts = ejected(proxy) if proxy.clusters else []
-            if hosts:
-                report.ejections[pp.name] = hosts
+    for pp in prints:
+        if pp.ejected:
+            report.ejections[pp.name] = pp.ejected
     return report
 
 

@@ -10,21 +10,6 @@ import typer
 
 from dumpdiff.commands import fail
 from dumpdiff.errors import DumpdiffError, InputError
-from dumpdiff.sources.bundle import ProxyInput
-
-
-def ejected_hosts(proxy: ProxyInput) -> list[str]:
-    """`cluster host` pairs that the pod's /clusters output marks as outlier-ejected."""
-    from dumpdiff.sources.clusters_status import load_clusters_status
-
-    if not proxy.clusters:
-        return []
-    try:
-        status = load_clusters_status(proxy.clusters)
-    except InputError:
-        return []  # a missing or odd /clusters file must not hide the fleet report
-    return [f"{h.address} ({h.cluster})" for h in status.hosts
-            if h.ejected]
 
 
 class FleetFormat(str, Enum):
@@ -71,8 +56,7 @@ def register(app: typer.Typer) -> None:
                 proxies = gather(inputs, stack).proxies
                 tick, done = progress_bar(len(proxies))
                 try:
-                    report = run_fleet(" ".join(inputs), proxies, prof,
-                                       ejected=ejected_hosts, progress=tick)
+                    report = run_fleet(" ".join(inputs), proxies, prof, progress=tick)
                 finally:
                     done()
             if not report.groups:

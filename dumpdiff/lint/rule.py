@@ -25,6 +25,7 @@ from jsonpath_ng.jsonpath import Child, Fields, Index, Root, Slice, Wildcard
 from dumpdiff.errors import RuleError
 from dumpdiff.facts import COLLECTIONS, FLEET_COLLECTIONS, item_schema
 from dumpdiff.lint.compare import Comparison
+from dumpdiff.lint.predicate import Condition
 from dumpdiff.lint.regex_guard import jsonpath_patterns, schema_patterns, unsafe_reason
 from dumpdiff.lint.templates import BUILTINS, check_placeholder, placeholders
 from dumpdiff.lint.yamlload import Path, line_for, load_yaml_with_lines
@@ -66,7 +67,7 @@ class Join:
     on: dict[str, str]
     expect: str  # present | absent | min_count
     min_count: int = 1
-    where: jsonschema.Draft202012Validator | None = None
+    where: Condition | None = None
     compare: tuple[Comparison, ...] = ()
 
 
@@ -93,7 +94,7 @@ class Rule:
     tags: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)
     requires: list[str] = field(default_factory=list)
-    where: jsonschema.Draft202012Validator | None = None
+    where: Condition | None = None
     join: Join | None = None
     fixtures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
@@ -109,8 +110,7 @@ def _schema_error_line(err: jsonschema.ValidationError, lines: dict[Path, int]) 
     return line_for(lines, path)
 
 
-def _validator(schema: Any, source: str, lines: dict[Path, int],
-               at: Path) -> jsonschema.Draft202012Validator:
+def _validator(schema: Any, source: str, lines: dict[Path, int], at: Path) -> Condition:
     try:
         jsonschema.Draft202012Validator.check_schema(schema)
     except jsonschema.SchemaError as exc:
@@ -124,7 +124,7 @@ def _validator(schema: Any, source: str, lines: dict[Path, int],
             raise RuleError(source, f"{'.'.join(map(str, where))}: regex {pattern!r} {reason}",
                             line_for(lines, where[:len(where) - (path[-2:-1] ==
                                                                  ("patternProperties",))]))
-    return jsonschema.Draft202012Validator(schema)
+    return Condition(schema, jsonschema.Draft202012Validator(schema))
 
 
 def _collection_of(path: JSONPath, text: str, source: str, line: int | None) -> str:

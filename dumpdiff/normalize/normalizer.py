@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import itertools
 from typing import Any
@@ -125,7 +124,12 @@ class Normalizer:
 
     def body(self, res: Resource) -> Any:
         """The normalized body of a resource (a new object; the input is not modified)."""
-        body = self._walk(res.body) if self.tokens_apply(res) else copy.deepcopy(res.body)
+        # A fresh tree with the tokens replaced: through the serialized bytes, which is one
+        # C-speed pass instead of a Python call per string (a bootstrap has thousands).
+        data = orjson.dumps(res.body)
+        if self.tokens_apply(res):
+            data = self.replace_in_bytes(data)
+        body = orjson.loads(data)
         for path, value in self._masks.get(res.section, []):
             _mask(body, path, value)
         if res.section == "secrets" and self.profile.reduce_certificates:

@@ -76,10 +76,12 @@ def snapshot_from_dump(source: str, dump: dict[str, Any]) -> Snapshot:
 
 def _build(source: str, configs: list[Any]) -> Snapshot:
     snap = Snapshot(source=source, identity=identity_from_bootstrap(None))
+    # One probe for the whole dump: tools write a dump in one casing.
+    camel = is_camel_case(configs)
     for idx, config in enumerate(configs):
         if not isinstance(config, dict):
             raise InputError(source, f"configs[{idx}] is not an object")
-        if is_camel_case(config):
+        if camel:
             config = to_snake(config)
         section = section_name(config)
         snap.present.add(section)

@@ -64,18 +64,88 @@ def _check(obj: Any, parts: list[str], kind: str, where: str, source: str) -> No
         _check(value, parts[1:], kind, f"{where}.{name}", source)
 
 
+class _Node:
+    """One field of the compiled tree: the type to check there, whether the paths step
+    into its list items, and the fields below it."""
+
+    __slots__ = ("children", "kind", "many")
+
+    def __init__(self) -> None:
+        self.kind = ""
+        self.many = False
+        self.children: dict[str, _Node] = {}
+
+
+@lru_cache(maxsize=1)
+def _trees() -> dict[str, dict[str, _Node]]:
+    """Each section's paths compiled into one tree, walked once per resource."""
+    out: dict[str, dict[str, _Node]] = {}
+    for section, checks in _table().items():
+        root: dict[str, _Node] = {}
+        for parts, kind in checks:
+            level = root
+            for i, part in enumerate(parts):
+                many = part.endswith("[]")
+                node = level.setdefault(part[:-2] if many else part, _Node())
+                node.many = node.many or many
+                if i == len(parts) - 1:
+                    node.kind = kind
+                level = node.children
+        out[section] = root
+    return out
+
+
+def _ok(obj: dict[str, Any], tree: dict[str, _Node]) -> bool:
+    """True when every interpreted field under `obj` has its type (no message built).
+
+    Same verdicts as `_check`: items of a stepped-into list that are not objects have no
+    fields to check, and pass.
+    """
+    for name, node in tree.items():
+        if name not in obj:
+            continue
+        value = obj[name]
+        if node.kind and not _type_ok(value, node.kind):
+            return False
+        if node.many:
+            if not isinstance(value, list):
+                return False
+            if node.children and not all(_ok(v, node.children) for v in value
+                                         if isinstance(v, dict)):
+                return False
+        elif node.children and isinstance(value, dict) and not _ok(value, node.children):
+            return False
+    return True
+
+
+def _type_ok(value: Any, kind: str) -> bool:
+    if not isinstance(value, _TYPES[kind]) or (kind == "int" and isinstance(value, bool)):
+        return False
+    if kind == "list[dict]" and isinstance(value, list):
+        return all(isinstance(v, dict) for v in value)
+    if kind == "list[str]" and isinstance(value, list):
+        return all(isinstance(v, str) for v in value)
+    return True
+
+
 def check_shapes(snap: Snapshot) -> None:
-    """InputError at the first interpreted field of the wrong type."""
+    """InputError at the first interpreted field of the wrong type.
+
+    The compiled tree answers "all fine?" in one walk per resource; only a resource that
+    fails is walked again path by path, to name the exact location in the message.
+    """
     table = _table()
+    trees = _trees()
     for section, resources_ in snap.resources.items():
         checks = table.get(section)
         if not checks:
             continue
+        tree = trees[section]
         for res in resources_.values():
             if not isinstance(res.body, dict):
                 raise InputError(snap.source, f"{res.origin} is {_describe(res.body)}, "
                                               "expected an object")
-            if not isinstance(res.meta, dict):
+            if _ok(res.body, tree):
                 continue
             for parts, kind in checks:
                 _check(res.body, parts, kind, res.origin, snap.source)
