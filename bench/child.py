@@ -85,13 +85,12 @@ def api_lint(dump: str) -> dict[str, Any]:
 
 def api_fleet(root: str) -> dict[str, Any]:
     """dumpdiff.fleet on a bundle folder, as `dumpdiff fleet DIR` does."""
-    from dumpdiff.commands.fleet import ejected_hosts
     from dumpdiff.fleet import fleet
     from dumpdiff.normalize import load_profile
     from dumpdiff.sources.bundle import open_bundle
 
     with open_bundle(root) as bundle:
-        report = fleet(root, bundle.proxies, load_profile([], []), ejected=ejected_hosts)
+        report = fleet(root, bundle.proxies, load_profile([], []))
     return {"proxies": report.proxies, "groups": len(report.groups),
             "deviating": sorted(d.pod for g in report.groups for d in g.deviations)}
 
@@ -102,7 +101,6 @@ def fleet_serial(root: str) -> dict[str, Any]:
     fleet spreads this over worker processes, which a cProfile of `fleet` does not see; this
     task is what `run_all.py --profile` profiles for the fleet benchmarks.
     """
-    from dumpdiff.commands.fleet import ejected_hosts
     from dumpdiff.fleet import fingerprint_proxy
     from dumpdiff.normalize import load_profile
     from dumpdiff.sources.bundle import open_bundle
@@ -110,7 +108,7 @@ def fleet_serial(root: str) -> dict[str, Any]:
     profile = load_profile([], [])
     with open_bundle(root) as bundle:
         prints = [fingerprint_proxy(p, profile) for p in bundle.proxies]
-        ejected = sum(len(ejected_hosts(p)) for p in bundle.proxies)
+        ejected = sum(len(p.ejected) for p in prints)
     return {"proxies": len(prints), "ejected": ejected}
 
 

@@ -236,7 +236,7 @@ def bench_fleet(bundle: inputs.Bundle, label: str, profile: bool) -> Row:
                        f"workloads, {len(cli_got)} deviating pods"))
     if profile:  # the workers' share: fleet's per-proxy work run serially (see child.py)
         child(f"{tag}.serial-profiled", "fleet-serial", str(bundle.root), profile=True)
-        row.profile = ("fleet's per-proxy work (fingerprint_proxy + ejected_hosts), serially:\n"
+        row.profile = ("fleet's per-proxy work (fingerprint_proxy, ejections included), serially:\n"
                        + profile_text(PROFILES / f"{tag}.serial-profiled.prof"))
     return row
 
