@@ -4,6 +4,7 @@ the loaders seeded from the golden dumps."""
 from __future__ import annotations
 
 import json
+import os
 import random
 from functools import lru_cache
 from typing import Any
@@ -13,13 +14,18 @@ from hypothesis import strategies as st
 
 from dumpdiff.diff import compare
 from dumpdiff.errors import DumpdiffError
+from dumpdiff.facts import ExtraInputs, build_facts
 from dumpdiff.inventory import inventory
+from dumpdiff.lint.engine import run_rules
+from dumpdiff.lint.ruleset import load_rules
 from dumpdiff.model.snapshot import SECTIONS
 from dumpdiff.normalize import default_profile, normalize_snapshot
 from dumpdiff.results import ADDED, MOVED, REMOVED
+from dumpdiff.routing.replay import Request, replay
 from dumpdiff.sources import snapshot_from_document
 from dumpdiff.sources.configdump import snapshot_from_dump, to_config_dump
 from dumpdiff.sources.reader import parse_bytes
+from dumpdiff.triage.security import authorization
 from tests.conftest import GOLDEN
 
 SVC = st.sampled_from(["payment", "ledger", "reviews", "ratings"])
@@ -132,17 +138,31 @@ def _mutate_tree(obj: Any, rng: random.Random) -> Any:
     return obj
 
 
+@lru_cache(maxsize=1)
+def _rules() -> list[Any]:
+    return load_rules([])
+
+
 def _exercise(raw: bytes) -> None:
+    """Every engine on one input: it is either used or refused with a DumpdiffError."""
     try:
         snap = snapshot_from_document(parse_bytes("fuzz.json", raw))
         inventory(snap)
         compare(snap, snap, PROFILE)
         normalize_snapshot(snap, PROFILE)
+        run_rules(_rules(), build_facts(snap, ExtraInputs()))
+        replay(snap, Request("payment:8080", "/pay", 8080, "GET", {"x-subset": "v3"}))
+        authorization(snap)
     except DumpdiffError:
         pass  # refusing bad input with a clear error is the expected outcome
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# CI runs 300 mutations; a longer run: DUMPDIFF_FUZZ_EXAMPLES=15000 pytest -k never_crash
+FUZZ_EXAMPLES = int(os.environ.get("DUMPDIFF_FUZZ_EXAMPLES", "300"))
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 5), st.integers(0, 2**31), st.sampled_from(["truncate", "bytes", "tree"]))
 def test_loaders_never_crash_on_mutated_golden_dumps(seed: int, salt: int, how: str) -> None:
     raw = _seeds()[seed % len(_seeds())]
