@@ -11,5 +11,6 @@ from dumpdiff.errors import DumpdiffError
 
 def fail(exc: DumpdiffError) -> NoReturn:
     """One line on stderr and the error's exit code (2 bad input, 3 bad rules)."""
-    typer.echo(f"dumpdiff: error: {exc}", err=True)
+    # One line whatever the message holds (library messages can span several).
+    typer.echo(f"dumpdiff: error: {' '.join(str(exc).split())}", err=True)
     raise typer.Exit(exc.exit_code)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from dumpdiff.commands import fail
 from dumpdiff.errors import DumpdiffError, InputError, RuleError
 
 if TYPE_CHECKING:  # the lint package loads lazily: `dumpdiff --help` stays fast
@@ -32,10 +33,14 @@ class Severity(str, Enum):
     info = "info"
 
 
-def _fail(exc: DumpdiffError) -> NoReturn:
-    # One line whatever the message holds (tarfile's errors span several lines).
-    typer.echo(f"dumpdiff: error: {' '.join(str(exc).split())}", err=True)
-    raise typer.Exit(exc.exit_code)
+def _rule_set(rules: list[str] | None) -> list[Any]:
+    """The default rules plus `--rules` folders, or exit 3 naming the broken file."""
+    from dumpdiff.lint import load_rules
+
+    try:
+        return list(load_rules(list(rules or [])))
+    except DumpdiffError as exc:
+        fail(exc)
 
 
 ManifestsOpt = Annotated[list[str] | None, typer.Option(
@@ -141,7 +146,7 @@ def lint_command(
             emit(render_baseline(result.findings), baseline_write)
         emit(_render(result, output, bool(output_file)), output_file)
     except DumpdiffError as exc:
-        _fail(exc)
+        fail(exc)
     raise typer.Exit(0 if baseline_write else result.exit_code)
 
 
@@ -172,7 +177,7 @@ def facts_command(
                                                "(use --fleet for several)")
         emit(jsonout.render(docs[0]), output_file)
     except DumpdiffError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 rules_app = typer.Typer(help="List, show, document and self-test lint rules.",
@@ -185,12 +190,7 @@ def rules_list(
         "--rules", help="Extra rule folder (repeatable).")] = None,
 ) -> None:
     """One line per rule: id, severity, ladder rung, title."""
-    from dumpdiff.lint import load_rules
-
-    try:
-        rule_set = load_rules(list(rules or []))
-    except DumpdiffError as exc:
-        _fail(exc)
+    rule_set = _rule_set(rules)
     width = max((len(r.id) for r in rule_set), default=10)
     for r in sorted(rule_set, key=lambda r: (r.rung, r.id)):
         typer.echo(f"{r.id:<{width}}  {r.severity:<7}  rung {r.rung}  {r.title}")
@@ -203,12 +203,7 @@ def rules_show(
         "--rules", help="Extra rule folder (repeatable).")] = None,
 ) -> None:
     """A rule's documentation: description, what it selects, message and remediation."""
-    from dumpdiff.lint import load_rules
-
-    try:
-        rule_set = load_rules(list(rules or []))
-    except DumpdiffError as exc:
-        _fail(exc)
+    rule_set = _rule_set(rules)
     found = [r for r in rule_set if r.id == rule_id.upper()]
     if not found:
         typer.echo(f"dumpdiff: error: no rule {rule_id} (see `dumpdiff rules list`)", err=True)
@@ -236,7 +231,7 @@ def rules_docs(
     try:
         emit(lint_rules_doc.render(load_rules([])), output_file)
     except DumpdiffError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @rules_app.command("test")
@@ -254,7 +249,7 @@ def rules_test(
             raise RuleError("rules", "the default rules folder was not found")
         rule_set = load_rules([target], include_default=False)
     except DumpdiffError as exc:
-        _fail(exc)
+        fail(exc)
     bad = 0
     for rule in rule_set:
         for case in test_rule(rule):
