@@ -38,11 +38,12 @@ class SectionSummary:
     removed: int = 0
     changed: int = 0
     present: bool = True  # false when neither dump has the section
+    only_in: str = ""  # "left" or "right" when one dump lacks the whole section
 
     @property
     def identical(self) -> bool:
         """No resource of this section differs."""
-        return not (self.added or self.removed or self.changed)
+        return not (self.added or self.removed or self.changed or self.only_in)
 
 
 @dataclass(slots=True)
@@ -72,7 +73,8 @@ class CompareResult:
             "normalized": self.normalized,
             "identical": self.identical,
             "summary": {s.section: {"added": s.added, "removed": s.removed,
-                                    "changed": s.changed} for s in self.sections if s.present},
+                                    "changed": s.changed, "only_in": s.only_in or None}
+                        for s in self.sections if s.present},
             "ignored": self.ignored,
             "changes": [c.to_dict() for c in self.changes],
         }

@@ -67,15 +67,8 @@ def _keyed_field(value: Any, parent: str, field_name: str, path: Path,
     for item in value:
         inner: dict[Path, list[str]] = {}
         keyed_items.append((_keyed(item, field_name, (), inner), inner))
-    labels = [_label(item, keys, tree) for item, (tree, _) in zip(value, keyed_items)]
-    if len(set(labels)) != len(labels):
-        # Duplicates get their canonical content appended, so that the label depends neither
-        # on the order of the list nor on the order of the lists inside the item.
-        seen: dict[str, int] = {}
-        for label in labels:
-            seen[label] = seen.get(label, 0) + 1
-        labels = [label if seen[label] == 1 else f"{label} {compact(tree, 40)}"
-                  for label, (tree, _) in zip(labels, keyed_items)]
+    defaults = dict(rule.defaults) if rule is not None else {}
+    labels = _unique_labels(value, keys, [tree for tree, _ in keyed_items], defaults)
     if rule is not None and rule.ordered:
         orders[path] = labels
     out = {}
@@ -88,18 +81,53 @@ def _keyed_field(value: Any, parent: str, field_name: str, path: Path,
     return out
 
 
-def _label(item: dict[str, Any], keys: tuple[tuple[str, ...], ...], tree: Any) -> str:
-    for key in keys:
-        value: Any = item
-        for part in key:
-            value = value.get(part) if isinstance(value, dict) else None
-        if value is None or value == "":
-            continue
-        if isinstance(value, (dict, list)):
-            labeler = LABELERS.get(key[-1])
-            return labeler(value) if labeler else compact(value)
-        return str(value)
-    return compact(tree)  # keyed form: the same whatever the order of its inner lists
+def _unique_labels(items: list[dict[str, Any]], keys: tuple[tuple[str, ...], ...],
+                   trees: list[Any], defaults: dict[str, str]) -> list[str]:
+    """One label per item, unique across the list and independent of its order.
+
+    The first key present and unique across the list wins. Where an item's label repeats,
+    the next keys' labels are added (`0.0.0.0_8080 [port=8080 tls]`), and as a last resort
+    the item's canonical content.
+    """
+    per_key = [[_key_label(item, key, defaults) for item in items] for key in keys]
+    for labels in per_key:
+        if all(labels) and len(set(labels)) == len(labels):
+            return [str(x) for x in labels]
+    out = []
+    for i, tree in enumerate(trees):
+        parts = [labels[i] for labels in per_key if labels[i]]
+        out.append(parts[0] if parts else compact(tree))
+    for extra in range(1, len(keys) + 1):
+        counts: dict[str, int] = {}
+        for label in out:
+            counts[label] = counts.get(label, 0) + 1
+        if all(c == 1 for c in counts.values()):
+            return out
+        for i, label in enumerate(out):
+            if counts[label] > 1:
+                more = [labels[i] for labels in per_key[extra:extra + 1] if labels[i]]
+                if more and more[0] not in label:
+                    out[i] = f"{label} [{more[0]}]"
+    counts = {}
+    for label in out:
+        counts[label] = counts.get(label, 0) + 1
+    # Still the same: the canonical content tells them apart, whatever their order.
+    return [label if counts[label] == 1 else f"{label} {compact(tree, 40)}"
+            for label, tree in zip(out, trees)]
+
+
+def _key_label(item: dict[str, Any], key: tuple[str, ...], defaults: dict[str, str]) -> str:
+    value: Any = item
+    for part in key:
+        value = value.get(part) if isinstance(value, dict) else None
+    if (value is None or value == "") and len(key) == 1 and key[0] in defaults:
+        value = defaults[key[0]]
+    if value is None or value == "":
+        return ""
+    if isinstance(value, (dict, list)):
+        labeler = LABELERS.get(key[-1])
+        return labeler(value) if labeler else compact(value)
+    return str(value)
 
 
 def unkey(value: Any) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 
 from dumpdiff.diff.canonical import Canonical, Path, canonicalize, unkey
 from dumpdiff.gc_pause import gc_paused
+from dumpdiff.model.names import parse_cluster_name
 from dumpdiff.model.snapshot import SECTIONS, Resource, Snapshot
 from dumpdiff.normalize.normalizer import Normalizer
 from dumpdiff.normalize.profile import Profile
@@ -97,6 +98,21 @@ def _compare(a: Snapshot, b: Snapshot, profile: Profile | None,
             continue
         summary = SectionSummary(section, present=section in a.present or section in b.present)
         ta, tb = left.keys.get(section, {}), right.keys.get(section, {})
+        if (section in a.present) != (section in b.present):
+            # One dump lacks the whole section (an EDS-only or partial dump): say so once
+            # instead of listing every resource of the other side as added.
+            side = "right" if section in b.present else "left"
+            n = len(tb if side == "right" else ta)
+            summary.only_in = side
+            ch = Change(section, "(section)", "", ADDED if side == "right" else REMOVED,
+                        None if side == "right" else f"{n} resources",
+                        f"{n} resources" if side == "right" else None)
+            if _ignored(ch, ignores):
+                result.ignored += 1
+            else:
+                result.changes.append(ch)
+            result.sections.append(summary)
+            continue
         for ka, kb in _pairs(ta, tb):
             ra = ta[ka] if ka is not None else None
             rb = tb[kb] if kb is not None else None
@@ -141,9 +157,7 @@ def _pairs(ta: dict[str, Resource], tb: dict[str, Resource]
     # Pair only when the match is unique in both directions, so that compare(a, b) and
     # compare(b, a) pair the same resources.
     def candidates(k: str, pool: list[str]) -> list[str]:
-        parts = _TOKENS.split(k)
-        return [n for n in pool if _shape(n) == _shape(k)
-                and sum(x != y for x, y in zip(parts, _TOKENS.split(n))) == 1]
+        return [n for n in pool if _renamed(k, n)]
 
     renamed: list[tuple[str | None, str | None]] = []
     for k in gone:
@@ -156,6 +170,23 @@ def _pairs(ta: dict[str, Resource], tb: dict[str, Resource]
     rest: list[tuple[str | None, str | None]] = [(k, None) for k in gone if k not in paired_a]
     rest += [(None, k) for k in new if k not in paired_b]
     return sorted(common + renamed + rest, key=lambda p: p[1] if p[1] is not None else str(p[0]))
+
+
+def _renamed(a: str, b: str) -> bool:
+    """Whether `b` is `a` with only its port, or only the subset of the same host, changed.
+
+    Two different services (payment vs ledger) are never paired: that is a removal and an
+    addition, whatever their names have in common.
+    """
+    ca, cb = parse_cluster_name(a), parse_cluster_name(b)
+    if ca.form == cb.form == "subset-key" or ca.form == cb.form == "dns-srv":
+        same_host = (ca.direction, ca.host) == (cb.direction, cb.host)
+        return same_host and ((ca.port != cb.port) != (ca.subset != cb.subset))
+    pa, pb = _TOKENS.split(a), _TOKENS.split(b)
+    if _shape(a) != _shape(b) or len(pa) < 3:
+        return False
+    diffs = [(x, y) for x, y in zip(pa, pb) if x != y]
+    return len(diffs) == 1 and diffs[0][0].isdigit() and diffs[0][1].isdigit()
 
 
 def _shape(key: str) -> tuple[int, ...]:

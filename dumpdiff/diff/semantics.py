@@ -16,6 +16,7 @@ class ListRule:
     key: tuple[tuple[str, ...], ...] = ()
     ordered: bool = False
     scalars: str = ""  # "set" | "ordered" | "" (not a scalar rule)
+    defaults: tuple[tuple[str, str], ...] = ()  # key field → the proto default when absent
 
 
 @lru_cache(maxsize=1)
@@ -25,7 +26,8 @@ def list_rules() -> dict[str, ListRule]:
     table = yaml.safe_load(text)["lists"]
     return {
         field: ListRule(tuple(tuple(k.split(".")) for k in spec.get("key", [])),
-                        bool(spec.get("ordered", False)), str(spec.get("scalars", "")))
+                        bool(spec.get("ordered", False)), str(spec.get("scalars", "")),
+                        tuple((str(k), str(v)) for k, v in (spec.get("defaults") or {}).items()))
         for field, spec in table.items()
     }
 

@@ -16,6 +16,7 @@ from typing import Any
 from dumpdiff.facts.common import Row, from_resource, uint
 from dumpdiff.facts.tls import certificate_refs, tls_context
 from dumpdiff.model import labels
+from dumpdiff.model.filters import is_hcm, is_tcp_proxy, route_config_name, typed
 from dumpdiff.model.names import parse_listener_name
 from dumpdiff.model.snapshot import Resource, Snapshot
 
@@ -29,48 +30,19 @@ _SNIFFED_ALPN = frozenset({"http/1.0", "http/1.1", "h2c"})
 _SERVING_STATES = ("static", "active")
 
 
-def _typed(f: Any) -> dict[str, Any]:
-    inner = f.get("typed_config") or f.get("config") if isinstance(f, dict) else None
-    return inner if isinstance(inner, dict) else {}
-
-
-def _is(f: dict[str, Any], names: tuple[str, ...], type_suffix: str) -> bool:
-    return f.get("name") in names or str(_typed(f).get("@type", "")).endswith(type_suffix)
-
-
-def _is_hcm(f: dict[str, Any]) -> bool:
-    return _is(f, ("envoy.filters.network.http_connection_manager",
-                   "envoy.http_connection_manager"), ".HttpConnectionManager")
-
-
-def _is_tcp_proxy(f: dict[str, Any]) -> bool:
-    return _is(f, ("envoy.filters.network.tcp_proxy", "envoy.tcp_proxy"), ".TcpProxy")
-
-
 def _enforces_authz(f: dict[str, Any]) -> bool:
     """RBAC with enforced `rules` (shadow-only RBAC is a dry run), or ext_authz."""
     name = str(f.get("name", ""))
-    type_url = str(_typed(f).get("@type", ""))
+    type_url = str(typed(f).get("@type", ""))
     if "ext_authz" in name or type_url.endswith(".ExtAuthz"):
         return True
     if name.endswith("rbac") or ".rbac." in type_url:
-        return "rules" in _typed(f)
+        return "rules" in typed(f)
     return False
 
 
 def _http_filters(hcm: dict[str, Any]) -> list[dict[str, Any]]:
-    return [h for h in _typed(hcm).get("http_filters") or [] if isinstance(h, dict)]
-
-
-def _route_config(hcm: dict[str, Any]) -> str | None:
-    cfg = _typed(hcm)
-    rds = cfg.get("rds")
-    if isinstance(rds, dict) and rds.get("route_config_name"):
-        return str(rds["route_config_name"])
-    inline = cfg.get("route_config")
-    if isinstance(inline, dict):
-        return str(inline.get("name") or "(inline)")
-    return None
+    return [h for h in typed(hcm).get("http_filters") or [] if isinstance(h, dict)]
 
 
 def direction(res: Resource, body: dict[str, Any], pod_ips: list[str]) -> str:
@@ -101,15 +73,15 @@ def _chain_row(res: Resource, source: str, chain: dict[str, Any], index: int,
     filters = [f for f in chain.get("filters") or [] if isinstance(f, dict)]
     ctx = tls_context(chain.get("transport_socket")) or (
         chain.get("tls_context") if isinstance(chain.get("tls_context"), dict) else None)
-    hcm = next((f for f in filters if _is_hcm(f)), None)
+    hcm = next((f for f in filters if is_hcm(f)), None)
     http = _http_filters(hcm) if hcm else []
-    tcp = next((f for f in filters if _is_tcp_proxy(f)), None)
+    tcp = next((f for f in filters if is_tcp_proxy(f)), None)
     alpn = sorted(str(a) for a in match.get("application_protocols") or [])
     port = match.get("destination_port")
     if port is None and res.name not in ("virtualInbound", "virtualOutbound"):
         port = parse_listener_name(res.name or "").port
     certs = certificate_refs(ctx) if ctx else []
-    rc = _route_config(hcm) if hcm else None
+    rc = route_config_name(typed(hcm)) if hcm else None
     return {
         "listener": res.name or res.key,
         "listener_state": res.state,
@@ -135,7 +107,7 @@ def _chain_row(res: Resource, source: str, chain: dict[str, Any], index: int,
         "protocol": "http" if hcm else ("tcp" if tcp else "other"),
         "sniffed_alpn": sniffing and bool(_SNIFFED_ALPN & set(alpn)),
         "route_config": rc,
-        "tcp_cluster": str(_typed(tcp).get("cluster")) if tcp and _typed(tcp).get("cluster")
+        "tcp_cluster": str(typed(tcp).get("cluster")) if tcp and typed(tcp).get("cluster")
         else None,
         "authz": any(_enforces_authz(f) for f in filters + http),
         **from_resource(res, source, ".default_filter_chain" if is_default

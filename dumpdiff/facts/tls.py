@@ -12,24 +12,18 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from dumpdiff.model.filters import typed
+
 _TLS_SOCKETS = ("envoy.transport_sockets.tls", "tls")
 _ISTIO_CERT = "default"
 _ISTIO_ROOT = "ROOTCA"
-
-
-def _typed(value: Any) -> dict[str, Any]:
-    """The inner config of a typed extension (`typed_config`, or the old `config`)."""
-    if not isinstance(value, dict):
-        return {}
-    inner = value.get("typed_config") or value.get("config")
-    return inner if isinstance(inner, dict) else {}
 
 
 def tls_context(socket: Any) -> dict[str, Any] | None:
     """The Upstream/DownstreamTlsContext of a transport socket, None for plaintext ones."""
     if not isinstance(socket, dict):
         return None
-    inner = _typed(socket)
+    inner = typed(socket)
     type_url = str(inner.get("@type", ""))
     if socket.get("name") in _TLS_SOCKETS or type_url.endswith("TlsContext"):
         return inner

@@ -44,5 +44,5 @@ def lookup(name: str) -> Flag | None:
 
 
 def split_flags(value: str) -> list[str]:
-    """`UH,URX` → [UH, URX]; `-` → []."""
-    return [f for f in value.replace(" ", "").split(",") if f and f != "-"]
+    """`UH,URX` or `UH URX` → [UH, URX]; `-` → []."""
+    return [f for f in value.replace(",", " ").split() if f != "-"]

@@ -40,13 +40,12 @@ def route_match(match: Any) -> str:
     rx = match.get("safe_regex") or match.get("regex")
     if rx:
         parts.append(f"regex={rx.get('regex', '') if isinstance(rx, dict) else rx}")
-    for h in match.get("headers") or []:
-        if isinstance(h, dict):
-            neg = "!" if h.get("invert_match") else ""
-            parts.append(f"{neg}{h.get('name', '?')}{string_matcher(h)}")
-    for q in match.get("query_parameters") or []:
-        if isinstance(q, dict):
-            parts.append(f"?{q.get('name', '?')}{string_matcher(q)}")
+    # Envoy ANDs header and query matchers: their order means nothing, so it is sorted away.
+    parts += sorted(f"{'!' if h.get('invert_match') else ''}{h.get('name', '?')}"
+                    f"{string_matcher(h)}" for h in match.get("headers") or []
+                    if isinstance(h, dict))
+    parts += sorted(f"?{q.get('name', '?')}{string_matcher(q)}"
+                    for q in match.get("query_parameters") or [] if isinstance(q, dict))
     if match.get("case_sensitive") is False:
         parts.append("case-insensitive")
     return " ".join(parts) or "any"

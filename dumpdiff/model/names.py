@@ -146,8 +146,13 @@ class RouteConfigName:
         return self.raw
 
 
+# https.<port>.<portName>.<gateway>.<namespace>[.<bind IP>]: gateway names may hold dots,
+# namespaces may not, and a bind is an IP address (tried first: its dots are not names').
+_HTTPS_RC_BIND = re.compile(
+    r"^https\.(?P<port>\d+)\.(?P<pname>[^.]+)\.(?P<gw>.+)\.(?P<ns>[a-z0-9-]+)"
+    r"\.(?P<bind>\d+\.\d+\.\d+\.\d+|[0-9a-fA-F]*:[0-9a-fA-F:]*)$")
 _HTTPS_RC = re.compile(
-    r"^https\.(?P<port>\d+)\.(?P<pname>[^.]+)\.(?P<gw>[^.]+)\.(?P<ns>[^.]+)(?:\.(?P<bind>.+))?$")
+    r"^https\.(?P<port>\d+)\.(?P<pname>[^.]+)\.(?P<gw>.+)\.(?P<ns>[a-z0-9-]+)()$")
 
 
 def parse_route_config_name(name: str) -> RouteConfigName:
@@ -157,10 +162,11 @@ def parse_route_config_name(name: str) -> RouteConfigName:
     if name.startswith("http.") and name[5:].split(".", 1)[0].isdigit():
         port, _, bind = name[5:].partition(".")
         return RouteConfigName(name, "gateway-http", int(port), bind=bind)
-    m = _HTTPS_RC.match(name)
+    m = _HTTPS_RC_BIND.match(name) or _HTTPS_RC.match(name)
     if m:
+        bind = m.groupdict().get("bind") or ""
         return RouteConfigName(name, "gateway-https", int(m["port"]), port_name=m["pname"],
-                               gateway=m["gw"], namespace=m["ns"], bind=m["bind"] or "")
+                               gateway=m["gw"], namespace=m["ns"], bind=bind)
     cluster = parse_cluster_name(name)
     if cluster.form == "subset-key" and cluster.direction.startswith("inbound"):
         return RouteConfigName(name, "inbound", cluster.port)

@@ -18,6 +18,9 @@ def summary_line(result: CompareResult) -> str:
     for s in result.sections:
         if not s.present:
             continue
+        if s.only_in:
+            parts.append(f"{SECTION_TITLES[s.section]}: only in {s.only_in} dump")
+            continue
         if s.identical:
             parts.append(f"{SECTION_TITLES[s.section]}: identical")
             continue
@@ -54,6 +57,11 @@ def render(result: CompareResult, style: Style) -> str:
 
 def _resource_lines(section: str, resource: str, changes: list[Change], style: Style) -> list[str]:
     noun = RESOURCE_NOUNS[section]
+    if resource == "(section)" and not changes[0].path:
+        c = changes[0]
+        side = "right" if c.kind == ADDED else "left"
+        return [style(f"  {_MARK[c.kind][0]} only in the {side} dump: "
+                      f"{c.new if c.kind == ADDED else c.old}", _MARK[c.kind][1])]
     if len(changes) == 1 and not changes[0].path and changes[0].kind in (ADDED, REMOVED):
         mark, colour = _MARK[changes[0].kind]
         return [style(f"  {mark} {noun} {resource}", colour) + f"  ({changes[0].kind})"]

@@ -13,7 +13,12 @@ def _counts(d: dict[str, int]) -> str:
 def render(inv: Inventory, style: Style) -> str:
     """Identity, versions and resource counts, warnings last."""
     ident = inv.identity
-    pod = f"{ident['pod']}.{ident['namespace']}" if ident["pod"] else "(no bootstrap: unknown)"
+    if ident["pod"]:
+        pod = f"{ident['pod']}.{ident['namespace']}"
+    elif "bootstrap" in inv.sections:
+        pod = "(the bootstrap names no pod)"
+    else:
+        pod = "(no bootstrap: the proxy is unknown)"
     lines = [style(f"{pod}", "bold") + f"  ({inv.source})"]
     if ident["proxy_type"]:
         lines.append(f"  proxy      {ident['proxy_type']}"

@@ -171,10 +171,15 @@ def route_matches(match: dict[str, Any], path: str, headers: dict[str, str]) -> 
         dv = rf.get("default_value") or {}
         note = (f"runtime fraction {dv.get('numerator', 0)}/{dv.get('denominator', 'HUNDRED')}"
                 f" ({rf.get('runtime_key', '')}): matches only that share of requests")
-    if match.get("grpc") is not None and headers.get("content-type", "").split(";")[0] not in (
-            "application/grpc", "application/grpc+proto"):
+    if match.get("grpc") is not None and not _is_grpc(headers.get("content-type", "")):
         return False, ""
     return True, note
+
+
+def _is_grpc(content_type: str) -> bool:
+    """Envoy's gRPC check: `application/grpc` or any `application/grpc+<codec>`."""
+    ct = content_type.split(";")[0].strip().lower()
+    return ct == "application/grpc" or ct.startswith("application/grpc+")
 
 
 def domain_rank(domain: str, host: str) -> tuple[int, int] | None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dumpdiff.facts.endpoints import USABLE
+from dumpdiff.model.filters import hcms, route_config_name
 from dumpdiff.model.labels import address, route_match
 from dumpdiff.model.names import parse_route_config_name
 from dumpdiff.model.snapshot import Snapshot
@@ -18,10 +20,8 @@ from dumpdiff.routing.matchers import domain_rank, route_matches
 from dumpdiff.routing.paths import host_without_port, request_path
 
 ROUTE_SCHEMA_VERSION = "dumpdiff.route/v1"
-_HEALTHY = {"HEALTHY", "UNKNOWN", ""}
 # Clusters that forward to the original destination or nowhere: no endpoints expected.
 _NO_ENDPOINT_TYPES = {"ORIGINAL_DST", "LOGICAL_DNS", "STRICT_DNS"}
-_HCM = "envoy.filters.network.http_connection_manager"
 
 
 @dataclass(slots=True)
@@ -119,18 +119,6 @@ class RouteDecision:
         }
 
 
-def _hcms(listener: dict[str, Any]) -> list[dict[str, Any]]:
-    out = []
-    chains = list(listener.get("filter_chains") or [])
-    if listener.get("default_filter_chain"):
-        chains.append(listener["default_filter_chain"])
-    for chain in chains:
-        for f in chain.get("filters") or []:
-            if f.get("name") in (_HCM, "envoy.http_connection_manager"):
-                out.append(f.get("typed_config") or f.get("config") or {})
-    return out
-
-
 def _listener_port(listener: dict[str, Any]) -> int | None:
     sa = (listener.get("address") or {}).get("socket_address") or {}
     try:
@@ -160,10 +148,8 @@ def route_configs_for_port(snap: Snapshot, port: int | None,
             continue
         addr = str(((body.get("address") or {}).get("socket_address") or {}).get("address", ""))
         inbound = body.get("traffic_direction") == "INBOUND" or addr in pod_ips
-        for hcm in _hcms(body):
-            name = (hcm.get("rds") or {}).get("route_config_name")
-            if name is None and isinstance(hcm.get("route_config"), dict):
-                name = hcm["route_config"].get("name")
+        for hcm in hcms(body):
+            name = route_config_name(hcm)
             if not name or name not in routes:
                 continue
             rc = parse_route_config_name(name)
@@ -258,10 +244,8 @@ def _hcm_for(snap: Snapshot, route_config: str) -> dict[str, Any] | None:
     for res in snap.section("listeners").values():
         if res.state not in ("active", "static"):
             continue
-        for hcm in _hcms(res.body or {}):
-            name = (hcm.get("rds") or {}).get("route_config_name")
-            if name is None and isinstance(hcm.get("route_config"), dict):
-                name = hcm["route_config"].get("name")
+        for hcm in hcms(res.body or {}):
+            name = route_config_name(hcm)
             if name == route_config:
                 return hcm
     return None
@@ -366,7 +350,7 @@ def _resolve(snap: Snapshot, d: Destination) -> None:
         for ep in loc.get("lb_endpoints") or []:
             total += 1
             status = str(ep.get("health_status", ""))
-            if status in _HEALTHY:
+            if status in USABLE or not status:
                 healthy += 1
             where = address((ep.get("endpoint") or {}).get("address"))
             d.hosts.append(f"{where} {status or 'HEALTHY'}")

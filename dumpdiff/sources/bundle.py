@@ -92,6 +92,16 @@ def gather(inputs: list[str], stack: ExitStack, clusters: str | None = None) -> 
             out.proxies.append(ProxyInput(src, src, clusters))
         else:
             raise InputError(src, "no such file or folder")
+    # The same file named twice (a glob and a path) is one proxy, not two agreeing replicas.
+    seen: set[str] = set()
+    unique = []
+    for p in out.proxies:
+        key = os.path.realpath(p.config_dump) if p.config_dump and p.config_dump != "-" \
+            else p.label
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    out.proxies = unique
     if not out.proxies:
         raise InputError(" ".join(inputs), "holds no config dump")
     return out

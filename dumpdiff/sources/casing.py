@@ -26,9 +26,22 @@ _METADATA_FIELDS = {"filterMetadata": "filter_metadata",
                     "typedFilterMetadata": "typed_filter_metadata"}
 
 
+# protojson drops an underscore before a digit without marking it (`consecutive_5xx` →
+# `consecutive5xx`), so those names cannot be derived; `http2_protocol_options` shows the
+# digit alone is no hint. The Envoy fields of that kind that Istio sets:
+_DIGIT_FIELDS = {
+    "consecutive5xx": "consecutive_5xx",
+    "enforcingConsecutive5xx": "enforcing_consecutive_5xx",
+    "acceptHttp10": "accept_http_10",
+    "defaultHostForHttp10": "default_host_for_http_10",
+}
+
+
 @lru_cache(maxsize=4096)
 def snake(key: str) -> str:
     """`dynamicActiveClusters` → `dynamic_active_clusters`; other keys unchanged."""
+    if key in _DIGIT_FIELDS:
+        return _DIGIT_FIELDS[key]
     if not _CAMEL.match(key):
         return key
     return _UPPER.sub(r"_\1", key).lower()

@@ -188,12 +188,16 @@ def _authz(inp: TriageInput, pod: str) -> RungResult:
     for s in inp.snapshots:
         az = authorization(s)
         for action, names in sorted(az.policies.items()):
+            if not names:
+                continue
             evidence.append(f"{s.identity.display or s.source}: {action} policies: "
                             + ", ".join(names))
         if az.ext_authz:
             evidence.append(f"{s.identity.display or s.source}: ext_authz (CUSTOM) filter")
         can_deny = can_deny or az.any
-    denied = []
+    denied = [f"{s.identity.display or s.source}: RBAC ALLOW rules with no policy: every "
+              "request is denied (an AuthorizationPolicy with an empty spec)"
+              for s in inp.snapshots if authorization(s).deny_all]
     for log in inp.logs:
         if log.by_code.get("403"):
             denied.append(f"access log {log.source}: 403 ×{log.by_code['403']}")

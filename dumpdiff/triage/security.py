@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dumpdiff.facts.chains import direction
+from dumpdiff.model.filters import chains, typed
 from dumpdiff.model.snapshot import Snapshot
 
 _RBAC = ("envoy.filters.http.rbac", "envoy.filters.network.rbac")
@@ -21,11 +22,12 @@ class Authz:
 
     policies: dict[str, list[str]] = field(default_factory=dict)  # action → policy names
     ext_authz: bool = False
+    deny_all: bool = False  # ALLOW rules with no policy: nothing is allowed
 
     @property
     def any(self) -> bool:
         """True when something can deny a request."""
-        return bool(self.ext_authz or any(self.policies.values()))
+        return bool(self.ext_authz or self.deny_all or any(self.policies.values()))
 
 
 def authorization(snap: Snapshot) -> Authz:
@@ -36,14 +38,10 @@ def authorization(snap: Snapshot) -> Authz:
         if (res.state not in ("active", "static")
                 or direction(res, body, snap.identity.pod_ips) != "INBOUND"):
             continue
-        chains = list(body.get("filter_chains") or [])
-        if isinstance(body.get("default_filter_chain"), dict):
-            chains.append(body["default_filter_chain"])
-        for chain in chains:
+        for chain in chains(body):
             for f in chain.get("filters") or []:
                 _collect(f, out)
-                tc = f.get("typed_config") or {}
-                for hf in tc.get("http_filters") or []:
+                for hf in typed(f).get("http_filters") or []:
                     _collect(hf, out)
     for action in out.policies:
         out.policies[action] = sorted(set(out.policies[action]))
@@ -56,11 +54,15 @@ def _collect(f: dict[str, Any], out: Authz) -> None:
         out.ext_authz = True
     if name not in _RBAC:
         return
-    tc = f.get("typed_config") or f.get("config") or {}
+    tc = typed(f)
     rules = tc.get("rules")
     if isinstance(rules, dict):
         action = str(rules.get("action", "ALLOW"))
-        out.policies.setdefault(action, []).extend(str(p) for p in rules.get("policies") or {})
+        names = [str(p) for p in rules.get("policies") or {}]
+        if action == "ALLOW" and not names:
+            # What Istio writes for an AuthorizationPolicy with an empty spec: deny all.
+            out.deny_all = True
+        out.policies.setdefault(action, []).extend(names)
     shadow = tc.get("shadow_rules")
     if isinstance(shadow, dict) and shadow.get("policies"):
         out.policies.setdefault("DRY_RUN", []).extend(str(p) for p in shadow["policies"])
