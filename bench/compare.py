@@ -37,6 +37,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # make_pair, run as a script
 import make_pair
+from checks import expected_resources
 
 from dumpdiff.diff import compare
 from dumpdiff.model.snapshot import RESOURCE_NOUNS
@@ -140,14 +141,8 @@ def check_dumpdiff(row: Row, result: CompareResult, cli_json: Path) -> None:
     """dumpdiff must report exactly the expected resources, by name, in the API and the CLI."""
     case = row.case
     got = changed_resources(result)
-    extra, missing = sorted(got - case.expected), sorted(case.expected - got)
-    detail = f"{len(got)} resources differ, expected {len(case.expected)}"
-    if extra:
-        detail += f"; unexpected: {', '.join(f'{s} {r}' for s, r in extra[:4])}"
-        detail += f" (+{len(extra) - 4} more)" if len(extra) > 4 else ""
-    if missing:
-        detail += f"; missing: {', '.join(f'{s} {r}' for s, r in missing)}"
-    row.checks.append((not extra and not missing, f"dumpdiff API: {detail}"))
+    ok, detail = expected_resources(got, case.expected)
+    row.checks.append((ok, f"dumpdiff API: {detail}"))
     cli = orjson.loads(cli_json.read_bytes())
     cli_got = {(c["section"], c["resource"]) for c in cli["changes"]}
     row.checks.append((cli_got == got, f"dumpdiff CLI -o json: {len(cli_got)} resources differ "

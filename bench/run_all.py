@@ -40,6 +40,7 @@ from typing import Any
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench modules, run as a script
+import checks
 import inputs
 import measure
 
@@ -152,14 +153,8 @@ def bench_compare(pair: inputs.Pair, timeout: float, profile: bool) -> Row:
     row.cli = best(lambda: run(f"{tag}.cli", [DUMPDIFF, "compare", left, right, "-o", "json"]),
                    cli=True)
     got = {tuple(s.split("\t", 1)) for s in row.api_result["changed"]}
-    extra, missing = sorted(got - pair.expected), sorted(pair.expected - got)
-    detail = f"{len(got)} resources differ, expected {len(pair.expected)}"
-    if extra:
-        detail += f"; unexpected: {', '.join(f'{s} {r}' for s, r in extra[:4])}"
-        detail += f" (+{len(extra) - 4} more)" if len(extra) > 4 else ""
-    if missing:
-        detail += f"; missing: {', '.join(f'{s} {r}' for s, r in missing)}"
-    row.checks.append((not extra and not missing, f"{tag} API: {detail}"))
+    ok, detail = checks.expected_resources(got, pair.expected)
+    row.checks.append((ok, f"{tag} API: {detail}"))
     cli = orjson.loads(row.cli.stdout.read_bytes())
     cli_got = {(c["section"], c["resource"]) for c in cli["changes"]}
     row.checks.append((cli_got == got, f"{tag} CLI -o json: {len(cli_got)} resources differ "

@@ -16,6 +16,7 @@ import typer
 
 from dumpdiff import __version__
 from dumpdiff.commands import fail
+from dumpdiff.commands.output import TextJsonMarkdown, TextOrJson, show
 from dumpdiff.errors import DumpdiffError
 
 app = typer.Typer(
@@ -27,21 +28,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class CompareFormat(str, Enum):
-    """Output formats of compare."""
-
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
-class SummaryFormat(str, Enum):
-    """Output formats of summary."""
-
-    text = "text"
-    json = "json"
 
 
 SectionChoice = Enum(  # type: ignore[misc]
@@ -70,8 +56,8 @@ def _root(
 def compare(
     a: Annotated[str, typer.Argument(help="First dump (path, `-` for stdin, .gz ok).")],
     b: Annotated[str, typer.Argument(help="Second dump.")],
-    output: Annotated[CompareFormat, typer.Option("--output", "-o",
-                                                  help="Output format.")] = CompareFormat.text,
+    output: Annotated[TextJsonMarkdown, typer.Option("--output", "-o",
+                                                  help="Output format.")] = TextJsonMarkdown.text,
     only: Annotated[list[SectionChoice] | None, typer.Option(
         "--only", help="Compare only this section (repeatable).")] = None,
     no_normalize: Annotated[bool, typer.Option(
@@ -107,9 +93,9 @@ def compare(
         snap_a, snap_b = load_snapshot(a), load_snapshot(b)
         sections = [s.value for s in only or []]
         result = run_compare(snap_a, snap_b, prof_or_none, sections)
-        if output == CompareFormat.json:
+        if output == TextJsonMarkdown.json:
             text = jsonout.render(result.to_dict())
-        elif output == CompareFormat.markdown:
+        elif output == TextJsonMarkdown.markdown:
             text = compare_markdown.render(result)
         else:
             style = stdout_style() if not output_file else compare_text.Style(False)
@@ -123,12 +109,12 @@ def compare(
 @app.command()
 def summary(
     dump: Annotated[str, typer.Argument(help="A config dump (path, `-`, .gz ok).")],
-    output: Annotated[SummaryFormat, typer.Option("--output", "-o",
-                                                  help="Output format.")] = SummaryFormat.text,
+    output: Annotated[TextOrJson, typer.Option("--output", "-o",
+                                                  help="Output format.")] = TextOrJson.text,
 ) -> None:
     """Identity, versions and resource counts of one dump, with warming and error states."""
     from dumpdiff.inventory import inventory
-    from dumpdiff.report import jsonout, summary_text
+    from dumpdiff.report import summary_text
     from dumpdiff.report.style import stdout_style
     from dumpdiff.sources import load_snapshot
 
@@ -136,10 +122,7 @@ def summary(
         inv = inventory(load_snapshot(dump))
     except DumpdiffError as exc:
         fail(exc)
-    if output == SummaryFormat.json:
-        typer.echo(jsonout.render(inv.to_dict()), nl=False)
-    else:
-        typer.echo(summary_text.render(inv, stdout_style()), nl=False)
+    show(output == TextOrJson.json, inv.to_dict, lambda: summary_text.render(inv, stdout_style()))
 
 
 @app.command()

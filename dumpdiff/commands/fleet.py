@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
-from enum import Enum
 from typing import Annotated
 
 import typer
 
 from dumpdiff.commands import fail
+from dumpdiff.commands.output import TextJsonMarkdown
 from dumpdiff.errors import DumpdiffError, InputError
-
-
-class FleetFormat(str, Enum):
-    """Output formats of fleet."""
-
-    text = "text"
-    json = "json"
-    markdown = "markdown"
 
 
 def register(app: typer.Typer) -> None:
@@ -28,8 +20,8 @@ def register(app: typer.Typer) -> None:
         inputs: Annotated[list[str], typer.Argument(
             help="Bundles (folders, .tar.gz/.tgz/.zip as istioctl bug-report makes them) "
                  "or dump files.")],
-        output: Annotated[FleetFormat, typer.Option("--output", "-o",
-                                                    help="Output format.")] = FleetFormat.text,
+        output: Annotated[TextJsonMarkdown, typer.Option("--output", "-o",
+                                                    help="Output format.")] = TextJsonMarkdown.text,
         profile: Annotated[list[str] | None, typer.Option(
             "--profile", help="Extra normalization profile YAML (repeatable).")] = None,
         ignore: Annotated[list[str] | None, typer.Option(
@@ -62,9 +54,9 @@ def register(app: typer.Typer) -> None:
             if not report.groups:
                 reasons = "; ".join(f"{p}: {w}" for p, w in report.missing[:3])
                 raise InputError(" ".join(inputs), f"no readable config dump ({reasons})")
-            if output == FleetFormat.json:
+            if output == TextJsonMarkdown.json:
                 text = jsonout.render(report.to_dict())
-            elif output == FleetFormat.markdown:
+            elif output == TextJsonMarkdown.markdown:
                 text = fleet_markdown.render(report)
             else:
                 text = fleet_text.render(report, Style(False) if output_file

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import typer
 
 from dumpdiff.commands import fail
+from dumpdiff.commands.output import TextOrJson, show
 from dumpdiff.errors import DumpdiffError, InputError
-
-
-class TextOrJson(str, Enum):
-    """Output formats of route and flags."""
-
-    text = "text"
-    json = "json"
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +33,7 @@ def register(app: typer.Typer) -> None:
         Exit 0 when routed (or redirected / answered directly), 1 when the outcome is
         NR, NC or UH for some share of requests, 2 on bad input.
         """
-        from dumpdiff.report import jsonout, route_text
+        from dumpdiff.report import route_text
         from dumpdiff.report.style import stdout_style
         from dumpdiff.routing.replay import Request, replay
         from dumpdiff.sources import load_snapshot
@@ -61,10 +54,8 @@ def register(app: typer.Typer) -> None:
             dec = replay(snap, Request(host, path, port, method.upper(), headers), route_config)
         except DumpdiffError as exc:
             fail(exc)
-        if output == TextOrJson.json:
-            typer.echo(jsonout.render(dec.to_dict()), nl=False)
-        else:
-            typer.echo(route_text.render(dec, stdout_style()), nl=False)
+        show(output == TextOrJson.json, dec.to_dict,
+             lambda: route_text.render(dec, stdout_style()))
         raise typer.Exit(1 if dec.flags else 0)
 
     @app.command()
@@ -98,10 +89,8 @@ def register(app: typer.Typer) -> None:
                 summary = summarize(log, text)
             except DumpdiffError as exc:
                 fail(exc)
-            if output == TextOrJson.json:
-                typer.echo(jsonout.render(summary.to_dict()), nl=False)
-            else:
-                typer.echo(flags_text.render_log(summary, stdout_style()), nl=False)
+            show(output == TextOrJson.json, summary.to_dict,
+                 lambda: flags_text.render_log(summary, stdout_style()))
             return
         wanted = [f for n in names or [] for f in split_flags(n)]
         found = [lookup(w) for w in wanted] if wanted else list(flag_table().values())

@@ -19,8 +19,9 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
 from typing import Any, TypeVar
+
+from dumpdiff.lab.lifecycle import Stoppable
 
 T = TypeVar("T")
 
@@ -29,6 +30,7 @@ ACCESS_LOG_FILE = "stdout.log"  # Envoy's stdout: the HCM access log writes to /
 ENVOY_LOG_FILE = "envoy.log"
 STDERR_FILE = "stderr.log"  # start-up errors before --log-path takes over
 BOOTSTRAP_FILE = "bootstrap.json"
+
 
 
 class LabError(RuntimeError):
@@ -64,7 +66,7 @@ def wait_for(
         time.sleep(interval)
 
 
-class Envoy:
+class Envoy(Stoppable):
     """One Envoy process started from a bootstrap dict in `workdir`.
 
     Use as a context manager: the process is stopped on exit whatever happened inside.
@@ -79,21 +81,9 @@ class Envoy:
         self.process: subprocess.Popen[bytes] | None = None
         self.admin_address = ""
 
-    def __enter__(self) -> Envoy:
-        try:
-            self.start()
-        except BaseException:
-            self.stop()  # __exit__ does not run when __enter__ raises
-            raise
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def open(self) -> None:
+        """Start Envoy (the context manager's entry)."""
+        self.start()
 
     def start(self) -> None:
         """Start Envoy and wait until the admin API answers /ready with LIVE."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from types import TracebackType
 
 from dumpdiff.lab import xds
 from dumpdiff.lab.bootstrap import bootstrap
@@ -12,6 +11,7 @@ from dumpdiff.lab.certs import write_workload_certs
 from dumpdiff.lab.envoy import ACCESS_LOG_FILE, Envoy
 from dumpdiff.lab.feed import XdsFeed, XdsSnapshot
 from dumpdiff.lab.istiod import CERT_DIR
+from dumpdiff.lab.lifecycle import Stoppable
 from dumpdiff.lab.mesh import Pod
 from dumpdiff.lab.traffic import Traffic
 
@@ -23,7 +23,7 @@ ADMIN_OUTPUTS = {
 }
 
 
-class LabProxy:
+class LabProxy(Stoppable):
     """Start with `with LabProxy(pod, snapshot, workdir) as proxy:`; Envoy stops on exit."""
 
     def __init__(self, pod: Pod, snapshot: XdsSnapshot, workdir: Path):
@@ -33,23 +33,15 @@ class LabProxy:
         self.feed = XdsFeed(workdir)
         self.envoy = Envoy(workdir, bootstrap(pod, self.feed.dynamic_resources()))
 
-    def __enter__(self) -> LabProxy:
+    def open(self) -> None:
+        """Write the certificates and the first push, start Envoy, wait until it took it."""
         write_workload_certs(self.workdir / CERT_DIR, xds.spiffe_id(self.pod))
         self.feed.write_initial(self.snapshot)
-        self.envoy.__enter__()
-        try:
-            self.feed.wait_loaded(self.envoy, self.snapshot)
-        except BaseException:
-            self.envoy.stop()
-            raise
-        return self
+        self.envoy.start()
+        self.feed.wait_loaded(self.envoy, self.snapshot)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
+        """Stop Envoy."""
         self.envoy.stop()
 
     def push(self, snapshot: XdsSnapshot) -> dict[str, str]:

@@ -24,6 +24,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -267,6 +268,45 @@ def _write_empty_secret(proxy: LabProxy, name: str) -> None:
     path.write_text(json.dumps({"version_info": VERSION, "resources": []}))
 
 
+@dataclass(frozen=True)
+class _HttpsHost:
+    """One HTTPS server of the ingress gateway: its Gateway (`<name>-gateway`), VirtualService
+    (`<name>-ingress`), route configuration and credentialName."""
+
+    name: str
+    host: str
+    credential: str
+    target: Service
+
+    @property
+    def gateway(self) -> str:
+        return f"{self.name}-gateway"
+
+    @property
+    def route_config(self) -> str:
+        return f"https.443.https-{self.name}.{self.gateway}.istio-system"
+
+
+def _https_gateway_push(ctx: Context, hosts: list[_HttpsHost],
+                        secret: Resource) -> tuple[XdsSnapshot, str]:
+    """The gateway's push with one TLS chain and route configuration per host; the listener."""
+    state = mesh(real_payment_pods(ctx, ("v1",)) + FAKE_V2 + FAKE_V3)
+    snapshot = gateway_push(state, PAYMENT_GATEWAY, VERSION)
+    snapshot.routes = [_https_route_config(h.route_config, h.host, f"{h.name}-ingress",
+                                           h.target) for h in hosts]
+    snapshot.listeners = [_https_listener([
+        _tls_chain(h.host, f"kubernetes://{h.credential}", h.route_config) for h in hosts])]
+    snapshot.secrets = [*snapshot.secrets, secret]
+    return snapshot, f"0.0.0.0_{GATEWAY_HTTPS_PORT}"
+
+
+def _write_https_manifests(ctx: Context, hosts: list[_HttpsHost]) -> None:
+    write_manifests(ctx, *[_https_gateway(h.gateway, [(f"https-{h.name}", h.host,
+                                                       h.credential)]) for h in hosts],
+                    *[_ingress_vs(f"{h.name}-ingress", h.host, h.gateway, h.target)
+                      for h in hosts])
+
+
 def gateway_shared_certificate(ctx: Context) -> ScenarioRecord:
     """Two HTTPS hosts on one gateway port served with one certificate (IST0138), which also
     expires within ten days."""
@@ -274,30 +314,16 @@ def gateway_shared_certificate(ctx: Context) -> ScenarioRecord:
     cert, key = make_certificate(ctx.scratch / "cred", ["payment.example.com",
                                                        "ledger.example.com"],
                                  now - timedelta(days=80), now + timedelta(days=10))
-    state = mesh(real_payment_pods(ctx, ("v1",)) + FAKE_V2 + FAKE_V3)
-    snapshot = gateway_push(state, PAYMENT_GATEWAY, VERSION)
-    rc_pay = "https.443.https-payment.payment-gateway.istio-system"
-    rc_led = "https.443.https-ledger.ledger-gateway.istio-system"
-    snapshot.routes = [
-        _https_route_config(rc_pay, "payment.example.com", "payment-ingress", PAYMENT),
-        _https_route_config(rc_led, "ledger.example.com", "ledger-ingress", LEDGER)]
-    snapshot.listeners = [_https_listener([
-        _tls_chain("payment.example.com", "kubernetes://payment-credential", rc_pay),
-        _tls_chain("ledger.example.com", "kubernetes://payment-credential", rc_led)])]
-    snapshot.secrets = [*snapshot.secrets, _credential("payment-credential", cert, key)]
-    listener = f"0.0.0.0_{GATEWAY_HTTPS_PORT}"
+    hosts = [_HttpsHost("payment", "payment.example.com", "payment-credential", PAYMENT),
+             _HttpsHost("ledger", "ledger.example.com", "payment-credential", LEDGER)]
+    rc_pay, rc_led = hosts[0].route_config, hosts[1].route_config
+    snapshot, listener = _https_gateway_push(ctx, hosts,
+                                             _credential("payment-credential", cert, key))
     with ctx.proxy(GATEWAY_POD, snapshot) as proxy:
         served = [_served_certificate(proxy, listener, sni)
                   for sni in ("payment.example.com", "ledger.example.com")]
         finish(proxy, None, ctx)
-    write_manifests(ctx, _https_gateway("payment-gateway", [
-                        ("https-payment", "payment.example.com", "payment-credential")]),
-                    _https_gateway("ledger-gateway", [
-                        ("https-ledger", "ledger.example.com", "payment-credential")]),
-                    _ingress_vs("payment-ingress", "payment.example.com", "payment-gateway",
-                                PAYMENT),
-                    _ingress_vs("ledger-ingress", "ledger.example.com", "ledger-gateway",
-                                LEDGER))
+    _write_https_manifests(ctx, hosts)
     return ScenarioRecord(
         description=f"""Gateways istio-system/payment-gateway and istio-system/ledger-gateway
             both use credentialName payment-credential for different hosts on port 443. The
@@ -323,31 +349,17 @@ def gateway_bad_credentials(ctx: Context) -> ScenarioRecord:
     now = datetime.now(timezone.utc).replace(microsecond=0)
     cert, key = make_certificate(ctx.scratch / "old", ["legacy.example.com"],
                                  now - timedelta(days=400), now - timedelta(days=3))
-    state = mesh(real_payment_pods(ctx, ("v1",)) + FAKE_V2 + FAKE_V3)
-    snapshot = gateway_push(state, PAYMENT_GATEWAY, VERSION)
-    rc_shop = "https.443.https-shop.shop-gateway.istio-system"
-    rc_legacy = "https.443.https-legacy.legacy-gateway.istio-system"
-    snapshot.routes = [
-        _https_route_config(rc_shop, "shop.example.com", "shop-ingress", PAYMENT),
-        _https_route_config(rc_legacy, "legacy.example.com", "legacy-ingress", PAYMENT)]
-    snapshot.listeners = [_https_listener([
-        _tls_chain("shop.example.com", "kubernetes://shop-credential", rc_shop),
-        _tls_chain("legacy.example.com", "kubernetes://legacy-credential", rc_legacy)])]
-    snapshot.secrets = [*snapshot.secrets, _credential("legacy-credential", cert, key)]
-    listener = f"0.0.0.0_{GATEWAY_HTTPS_PORT}"
+    hosts = [_HttpsHost("shop", "shop.example.com", "shop-credential", PAYMENT),
+             _HttpsHost("legacy", "legacy.example.com", "legacy-credential", PAYMENT)]
+    snapshot, listener = _https_gateway_push(ctx, hosts,
+                                             _credential("legacy-credential", cert, key))
     proxy_ctx = ctx.proxy(GATEWAY_POD, snapshot)
     _write_empty_secret(proxy_ctx, "kubernetes://shop-credential")
     with proxy_ctx as proxy:
         served = _served_certificate(proxy, listener, "legacy.example.com")
         failure = _handshake_fails(proxy, listener, "shop.example.com")
         finish(proxy, None, ctx)
-    write_manifests(ctx, _https_gateway("shop-gateway", [
-                        ("https-shop", "shop.example.com", "shop-credential")]),
-                    _https_gateway("legacy-gateway", [
-                        ("https-legacy", "legacy.example.com", "legacy-credential")]),
-                    _ingress_vs("shop-ingress", "shop.example.com", "shop-gateway", PAYMENT),
-                    _ingress_vs("legacy-ingress", "legacy.example.com", "legacy-gateway",
-                                PAYMENT))
+    _write_https_manifests(ctx, hosts)
     return ScenarioRecord(
         description=f"""Gateway istio-system/shop-gateway names credentialName shop-credential,
             but no such Secret exists: istiod answers the SDS request for

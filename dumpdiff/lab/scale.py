@@ -55,7 +55,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import FrameType
 from typing import Any
 
 import orjson
@@ -66,6 +66,7 @@ from dumpdiff.lab.certs import write_workload_certs
 from dumpdiff.lab.envoy import Envoy, LabError, find_envoy, wait_for
 from dumpdiff.lab.feed import XdsFeed, XdsSnapshot
 from dumpdiff.lab.istiod import CERT_DIR
+from dumpdiff.lab.lifecycle import Stoppable
 from dumpdiff.lab.mesh import (
     Destination,
     DestinationRule,
@@ -354,7 +355,7 @@ class _EdsHttpServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class RestEdsServer:
+class RestEdsServer(Stoppable):
     """Answers Envoy's REST EDS DiscoveryRequests from a table of ClusterLoadAssignments.
 
     One server can feed several Envoys in turn (`load` swaps the table), so that their dumps
@@ -370,15 +371,15 @@ class RestEdsServer:
         self._server: _EdsHttpServer | None = None
         self._thread: threading.Thread | None = None
 
-    def __enter__(self) -> RestEdsServer:
+    def open(self) -> None:
+        """Serve EDS on a free loopback port, in a thread."""
         self._server = _EdsHttpServer(self)
         self._thread = threading.Thread(target=self._server.serve_forever, name="rest-eds",
                                         daemon=True)
         self._thread.start()
-        return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def stop(self) -> None:
+        """Shut the server down and join its thread."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

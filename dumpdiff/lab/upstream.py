@@ -10,8 +10,9 @@ from __future__ import annotations
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
+
+from dumpdiff.lab.lifecycle import Stoppable
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -57,22 +58,11 @@ class _UpstreamServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class Upstreams:
+class Upstreams(Stoppable):
     """A set of upstream servers, all stopped when the context exits."""
 
     def __init__(self) -> None:
         self._servers: list[tuple[_UpstreamServer, threading.Thread]] = []
-
-    def __enter__(self) -> Upstreams:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def start(self, pod: str, status: int = 200) -> tuple[str, int]:
         """Start a server for `pod` answering `status`; return its (ip, port)."""

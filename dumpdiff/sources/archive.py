@@ -12,8 +12,11 @@ import shutil
 import tarfile
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
+from typing import IO
 
 from dumpdiff.errors import InputError
 
@@ -72,11 +75,11 @@ def _budget(source: str, limits: ArchiveLimits, count: int, total: int, size: in
                          "limit (DUMPDIFF_MAX_ARCHIVE_MB)")
 
 
-def _copy_capped(src: object, out_path: str, source: str, name: str, cap: int) -> int:
+def _copy_capped(src: IO[bytes], out_path: str, source: str, name: str, cap: int) -> int:
     written = 0
     with open(out_path, "wb") as out:
         while True:
-            chunk = src.read(1 << 20)  # type: ignore[attr-defined]
+            chunk = src.read(1 << 20)
             if not chunk:
                 return written
             written += len(chunk)
@@ -85,34 +88,69 @@ def _copy_capped(src: object, out_path: str, source: str, name: str, cap: int) -
             out.write(chunk)
 
 
+@dataclass(frozen=True, slots=True)
+class _Member:
+    """What the checks need of a tar or zip member, whatever the archive format."""
+
+    name: str
+    size: int
+    kind: str  # file | dir | link | device | other
+    open: Callable[[], IO[bytes] | None]
+
+
+def _extract_members(source: str, dest: str, limits: ArchiveLimits,
+                     members: Iterator[_Member]) -> None:
+    """The one extraction loop: every check, every limit, for both formats."""
+    count = total = 0
+    for m in members:
+        count += 1
+        rel = _safe_name(source, m.name)
+        if m.kind == "link":
+            raise InputError(source, f"unsafe archive member {m.name!r}: a link")
+        if m.kind == "device":
+            raise InputError(source, f"unsafe archive member {m.name!r}: a device or FIFO")
+        total += m.size
+        _budget(source, limits, count, total, m.size, m.name)
+        target = os.path.join(dest, *rel.parts) if rel.parts else dest
+        if m.kind == "dir":
+            os.makedirs(target, exist_ok=True)
+            continue
+        if m.kind != "file":
+            continue
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fh = m.open()
+        if fh is not None:
+            with fh:
+                _copy_capped(fh, target, source, m.name, m.size)
+
+
+def _tar_kind(member: tarfile.TarInfo) -> str:
+    if member.issym() or member.islnk():
+        return "link"
+    if member.isdev() or member.isfifo():
+        return "device"
+    return "dir" if member.isdir() else "file" if member.isfile() else "other"
+
+
+def _zip_kind(info: zipfile.ZipInfo) -> str:
+    mode = (info.external_attr >> 16) & 0o170000
+    if mode == 0o120000:
+        return "link"
+    if mode in (0o020000, 0o060000, 0o010000):
+        return "device"
+    return "dir" if info.is_dir() else "file"
+
+
 def _extract_tar(source: str, dest: str, limits: ArchiveLimits) -> None:
     try:
         tar = tarfile.open(source, "r:*")  # noqa: SIM115 (closed by `with tar` below)
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise InputError(source, f"not a readable tar archive: {exc}") from None
-    count = total = 0
     with tar:
         try:
-            for member in tar:
-                count += 1
-                rel = _safe_name(source, member.name)
-                if member.issym() or member.islnk():
-                    raise InputError(source, f"unsafe archive member {member.name!r}: a link")
-                if member.isdev() or member.isfifo():
-                    raise InputError(source, f"unsafe archive member {member.name!r}: "
-                                     "a device or FIFO")
-                total += member.size
-                _budget(source, limits, count, total, member.size, member.name)
-                target = os.path.join(dest, *rel.parts) if rel.parts else dest
-                if member.isdir():
-                    os.makedirs(target, exist_ok=True)
-                    continue
-                if not member.isfile():
-                    continue
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                fh = tar.extractfile(member)
-                if fh is not None:
-                    _copy_capped(fh, target, source, member.name, member.size)
+            _extract_members(source, dest, limits, (
+                _Member(m.name, m.size, _tar_kind(m), partial(tar.extractfile, m))
+                for m in tar))
         except (tarfile.TarError, EOFError, OSError) as exc:
             raise InputError(source, f"corrupt tar archive: {exc}") from None
 
@@ -122,26 +160,10 @@ def _extract_zip(source: str, dest: str, limits: ArchiveLimits) -> None:
         zf = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(source, f"not a readable zip archive: {exc}") from None
-    count = total = 0
     with zf:
-        for info in zf.infolist():
-            count += 1
-            rel = _safe_name(source, info.filename)
-            mode = (info.external_attr >> 16) & 0o170000
-            if mode in (0o120000,):
-                raise InputError(source, f"unsafe archive member {info.filename!r}: a link")
-            if mode in (0o020000, 0o060000, 0o010000):
-                raise InputError(source, f"unsafe archive member {info.filename!r}: "
-                                 "a device or FIFO")
-            total += info.file_size
-            _budget(source, limits, count, total, info.file_size, info.filename)
-            target = os.path.join(dest, *rel.parts) if rel.parts else dest
-            if info.is_dir():
-                os.makedirs(target, exist_ok=True)
-                continue
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            try:
-                with zf.open(info) as fh:
-                    _copy_capped(fh, target, source, info.filename, info.file_size)
-            except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-                raise InputError(source, f"corrupt zip member {info.filename!r}: {exc}") from None
+        try:
+            _extract_members(source, dest, limits, (
+                _Member(i.filename, i.file_size, _zip_kind(i), partial(zf.open, i))
+                for i in zf.infolist()))
+        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+            raise InputError(source, f"corrupt zip archive: {exc}") from None
