@@ -13,8 +13,11 @@ Manifest = dict[str, Any]
 API_VERSION = "networking.istio.io/v1"
 
 
-def _meta(name: str, namespace: str) -> Manifest:
-    return {"name": name, "namespace": namespace}
+def manifest(kind: str, name: str, namespace: str, spec: Manifest,
+             api: str = API_VERSION) -> Manifest:
+    """A Kubernetes object of `kind` with its name, namespace and spec."""
+    return {"apiVersion": api, "kind": kind, "metadata": {"name": name, "namespace": namespace},
+            "spec": spec}
 
 
 def _http_route(vs: VirtualService, route: HttpRoute) -> Manifest:
@@ -43,12 +46,7 @@ def virtual_service(vs: VirtualService) -> Manifest:
     if vs.gateways:
         spec["gateways"] = list(vs.gateways)
     spec["http"] = [_http_route(vs, r) for r in vs.routes]
-    return {
-        "apiVersion": API_VERSION,
-        "kind": "VirtualService",
-        "metadata": _meta(vs.name, vs.namespace),
-        "spec": spec,
-    }
+    return manifest("VirtualService", vs.name, vs.namespace, spec)
 
 
 def destination_rule(rule: DestinationRule) -> Manifest:
@@ -67,38 +65,24 @@ def destination_rule(rule: DestinationRule) -> Manifest:
     if policy:
         spec["trafficPolicy"] = policy
     spec["subsets"] = [{"name": s, "labels": {"version": s}} for s in rule.subsets]
-    return {
-        "apiVersion": API_VERSION,
-        "kind": "DestinationRule",
-        "metadata": _meta(rule.name, rule.namespace),
-        "spec": spec,
-    }
+    return manifest("DestinationRule", rule.name, rule.namespace, spec)
 
 
 def gateway(gw: Gateway) -> Manifest:
     """A networking.istio.io/v1 Gateway with one HTTP server."""
-    return {
-        "apiVersion": API_VERSION,
-        "kind": "Gateway",
-        "metadata": _meta(gw.name, gw.namespace),
-        "spec": {
-            "selector": dict(gw.selector),
-            "servers": [
-                {
-                    "port": {"number": gw.port, "name": "http", "protocol": "HTTP"},
-                    "hosts": list(gw.hosts),
-                }
-            ],
-        },
-    }
+    return manifest("Gateway", gw.name, gw.namespace, {
+        "selector": dict(gw.selector),
+        "servers": [{"port": {"number": gw.port, "name": "http", "protocol": "HTTP"},
+                     "hosts": list(gw.hosts)}],
+    })
 
 
 def write_manifests(directory: Path, manifests: list[Manifest]) -> None:
     """Write each manifest to `<kind>-<namespace>-<name>.yaml` in `directory`."""
     directory.mkdir(parents=True, exist_ok=True)
-    for manifest in manifests:
-        meta = manifest["metadata"]
-        filename = f"{manifest['kind'].lower()}-{meta['namespace']}-{meta['name']}.yaml"
+    for item in manifests:
+        meta = item["metadata"]
+        filename = f"{item['kind'].lower()}-{meta['namespace']}-{meta['name']}.yaml"
         (directory / filename).write_text(
-            yaml.safe_dump(manifest, sort_keys=False, default_flow_style=False, width=100)
+            yaml.safe_dump(item, sort_keys=False, default_flow_style=False, width=100)
         )

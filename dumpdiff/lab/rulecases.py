@@ -88,12 +88,6 @@ def _typed(type_name: str, **fields: Any) -> Resource:
     return {"@type": f"type.googleapis.com/{type_name}", **fields}
 
 
-def _manifest(kind: str, name: str, namespace: str, spec: Resource,
-              api: str = manifests.API_VERSION) -> Resource:
-    return {"apiVersion": api, "kind": kind, "metadata": {"name": name, "namespace": namespace},
-            "spec": spec}
-
-
 def _payment_route(name: str, match: Resource, subset: str) -> Resource:
     """A route of VirtualService production/payment, shaped as istiod writes it."""
     return {
@@ -246,7 +240,7 @@ def _https_listener(chains: list[Resource]) -> Resource:
 
 def _https_gateway(name: str, servers: list[tuple[str, str, str]]) -> Resource:
     """A Gateway manifest with one HTTPS server per (port name, host, credentialName)."""
-    return _manifest("Gateway", name, "istio-system", {
+    return manifests.manifest("Gateway", name, "istio-system", {
         "selector": {"istio": "ingressgateway"},
         "servers": [{"port": {"number": 443, "name": port, "protocol": "HTTPS"},
                      "hosts": [host], "tls": {"mode": "SIMPLE", "credentialName": cred}}
@@ -254,7 +248,7 @@ def _https_gateway(name: str, servers: list[tuple[str, str, str]]) -> Resource:
 
 
 def _ingress_vs(name: str, host: str, gateway: str, target: Service) -> Resource:
-    return _manifest("VirtualService", name, target.namespace, {
+    return manifests.manifest("VirtualService", name, target.namespace, {
         "hosts": [host], "gateways": [f"istio-system/{gateway}"],
         "http": [{"name": "ingress", "route": [{"destination": {
             "host": target.host, "port": {"number": target.port}}}]}]})
@@ -408,7 +402,7 @@ def _route_order_vs() -> Resource:
         entry["route"] = [{"destination": {"host": PAYMENT.host, "subset": subset,
                                            "port": {"number": PAYMENT.port}}}]
         http.append(entry)
-    return _manifest("VirtualService", "payment", "production",
+    return manifests.manifest("VirtualService", "payment", "production",
                      {"hosts": [PAYMENT.host], "http": http})
 
 
@@ -449,7 +443,7 @@ def route_order(ctx: Context) -> ScenarioRecord:
 
 def _envoy_filter_vhost() -> Resource:
     """EnvoyFilter adding a virtual host for `payment.example.com:80` to the gateway."""
-    return _manifest("EnvoyFilter", "payment-legacy-paths", "istio-system", {
+    return manifests.manifest("EnvoyFilter", "payment-legacy-paths", "istio-system", {
         "workloadSelector": {"labels": {"istio": "ingressgateway"}},
         "configPatches": [{"applyTo": "VIRTUAL_HOST", "match": {
             "context": "GATEWAY", "routeConfiguration": {"portNumber": 80}},
@@ -529,14 +523,14 @@ def _origination_manifests() -> list[Resource]:
     out = []
     for host, verify in (("api.partner.example", False), ("api.bank.example", True)):
         short = host.split(".")[1]
-        out.append(_manifest("ServiceEntry", f"api-{short}", "production", {
+        out.append(manifests.manifest("ServiceEntry", f"api-{short}", "production", {
             "hosts": [host], "location": "MESH_EXTERNAL", "resolution": "STATIC",
             "ports": [{"number": 443, "name": "https", "protocol": "TLS"}],
             "endpoints": [{"address": "203.0.113.10" if not verify else "203.0.113.20"}]}))
         tls: Resource = {"mode": "SIMPLE", "sni": host}
         if verify:
             tls["caCertificates"] = "/etc/certs/root-cert.pem"
-        out.append(_manifest("DestinationRule", f"api-{short}", "production",
+        out.append(manifests.manifest("DestinationRule", f"api-{short}", "production",
                              {"host": host, "trafficPolicy": {"tls": tls}}))
     return out
 
@@ -606,7 +600,7 @@ def sniffed_port(ctx: Context) -> ScenarioRecord:
         traffic = proxy.traffic(f"0.0.0.0_{INVENTORY.port}")
         traffic.send(Request(authority=f"inventory:{INVENTORY.port}", path="/stock"))
         requests = finish(proxy, traffic, ctx)
-    service = _manifest("Service", "inventory", "production", {
+    service = manifests.manifest("Service", "inventory", "production", {
         "selector": {"app": "inventory"},
         "ports": [{"name": "web", "port": INVENTORY.port, "targetPort": 9000}]}, api="v1")
     write_manifests(ctx, VS_CANARY, DR_PAYMENT, service)
@@ -735,14 +729,14 @@ def mtls_mismatch(ctx: Context) -> ScenarioRecord:
             proxy.capture(ctx.out_dir / pod.name)
     write_manifests(
         ctx,
-        _manifest("PeerAuthentication", "ledger", "production", {
+        manifests.manifest("PeerAuthentication", "ledger", "production", {
             "selector": {"matchLabels": {"app": "ledger"}}, "mtls": {"mode": "STRICT"}},
             api="security.istio.io/v1"),
-        _manifest("AuthorizationPolicy", "ledger-allow", "production", {
+        manifests.manifest("AuthorizationPolicy", "ledger-allow", "production", {
             "selector": {"matchLabels": {"app": "ledger"}}, "action": "ALLOW",
             "rules": [{"from": [{"source": {"principals": [
                 "cluster.local/ns/shop/sa/checkout"]}}]}]}, api="security.istio.io/v1"),
-        _manifest("DestinationRule", "ledger-plaintext", "production", {
+        manifests.manifest("DestinationRule", "ledger-plaintext", "production", {
             "host": LEDGER.host, "exportTo": ["."],
             "trafficPolicy": {"tls": {"mode": "DISABLE"}}}))
     return ScenarioRecord(
